@@ -59,6 +59,8 @@ export interface ReadStreamOptions {
   /** First revision to read (inclusive); 0 by default. */
   readonly fromRevision?: number;
   readonly maxCount?: number;
+  /** Return events exactly as stored, without upcasting (the audit verifier hashes the stored shape). */
+  readonly raw?: boolean;
 }
 
 export interface ReadAllOptions {
