@@ -1,0 +1,89 @@
+import { deciderSpec } from '../../tests/kit/decider-spec';
+import type { Principal } from '../shared/event';
+import type { AccountEvent } from './account.events';
+import { accountDecider } from './account.decide';
+
+const now = '2026-11-21T10:00:00.000Z';
+const owner: Principal = { kind: 'user', id: 'u1', tenantId: 'a1', role: 'owner' };
+const technician: Principal = { kind: 'user', id: 'u2', tenantId: 'a1', role: 'technician' };
+const stranger: Principal = { kind: 'user', id: 'u3', tenantId: 'a2', role: 'owner' };
+const registered: AccountEvent = {
+  type: 'AccountRegistered',
+  data: { accountId: 'a1', name: 'Acme', kind: 'msp', registeredAt: now },
+};
+const spec = deciderSpec(accountDecider);
+
+describe('Account decider', () => {
+  it('registers a new account with a trimmed name', () => {
+    spec
+      .given([])
+      .when({ type: 'RegisterAccount', data: { accountId: 'a1', name: '  Acme ', kind: 'msp' }, context: { now, principal: owner } })
+      .then([registered]);
+  });
+
+  it('refuses to register an account twice', () => {
+    spec
+      .given([registered])
+      .when({ type: 'RegisterAccount', data: { accountId: 'a1', name: 'Acme', kind: 'msp' }, context: { now, principal: owner } })
+      .thenThrows('ACCOUNT_ALREADY_EXISTS');
+  });
+
+  it('refuses to register into another tenant', () => {
+    spec
+      .given([])
+      .when({ type: 'RegisterAccount', data: { accountId: 'a1', name: 'Acme', kind: 'msp' }, context: { now, principal: stranger } })
+      .thenThrows('ACCOUNT_FORBIDDEN');
+  });
+
+  it.each(['', '   ', 'x'.repeat(101)])('refuses the name %j', (name) => {
+    spec
+      .given([])
+      .when({ type: 'RegisterAccount', data: { accountId: 'a1', name, kind: 'msp' }, context: { now, principal: owner } })
+      .thenThrows('ACCOUNT_NAME_INVALID');
+  });
+
+  it('renames an open account', () => {
+    spec
+      .given([registered])
+      .when({ type: 'RenameAccount', data: { accountId: 'a1', name: 'Acme IT' }, context: { now, principal: owner } })
+      .then([{ type: 'AccountRenamed', data: { accountId: 'a1', name: 'Acme IT', renamedAt: now } }]);
+  });
+
+  it('records nothing when the name does not change', () => {
+    spec
+      .given([registered])
+      .when({ type: 'RenameAccount', data: { accountId: 'a1', name: 'Acme' }, context: { now, principal: owner } })
+      .then([]);
+  });
+
+  it('lets neither a technician nor another tenant rename', () => {
+    for (const principal of [technician, stranger]) {
+      spec
+        .given([registered])
+        .when({ type: 'RenameAccount', data: { accountId: 'a1', name: 'Mine' }, context: { now, principal } })
+        .thenThrows('ACCOUNT_FORBIDDEN');
+    }
+  });
+
+  it('refuses to rename an unknown or closed account', () => {
+    spec
+      .given([])
+      .when({ type: 'RenameAccount', data: { accountId: 'a1', name: 'X' }, context: { now, principal: owner } })
+      .thenThrows('ACCOUNT_NOT_FOUND');
+    spec
+      .given([registered, { type: 'AccountClosed', data: { accountId: 'a1', closedAt: now } }])
+      .when({ type: 'RenameAccount', data: { accountId: 'a1', name: 'X' }, context: { now, principal: owner } })
+      .thenThrows('ACCOUNT_CLOSED');
+  });
+
+  it('closes an account once', () => {
+    spec
+      .given([registered])
+      .when({ type: 'CloseAccount', data: { accountId: 'a1' }, context: { now, principal: owner } })
+      .then([{ type: 'AccountClosed', data: { accountId: 'a1', closedAt: now } }]);
+    spec
+      .given([registered, { type: 'AccountClosed', data: { accountId: 'a1', closedAt: now } }])
+      .when({ type: 'CloseAccount', data: { accountId: 'a1' }, context: { now, principal: owner } })
+      .thenThrows('ACCOUNT_CLOSED');
+  });
+});

@@ -1,0 +1,79 @@
+import { DomainError } from '../shared/domain-error';
+import { assertNever, type Decider, type Principal } from '../shared/event';
+import type { AccountCommand, CloseAccount, RegisterAccount, RenameAccount } from './account.commands';
+import type { AccountEvent } from './account.events';
+import { evolve, initialState, type AccountState } from './account.state';
+
+export const ACCOUNT_NAME_MAX = 100;
+
+function validName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > ACCOUNT_NAME_MAX) {
+    throw new DomainError('ACCOUNT_NAME_INVALID', `An account name has 1 to ${ACCOUNT_NAME_MAX} characters`);
+  }
+  return trimmed;
+}
+
+/** Only the account's owner or admin, or an operator acting in that tenant, may change an account. */
+function assertMayManage(principal: Principal, accountId: string): void {
+  const inTenant = principal.tenantId === accountId;
+  const privileged = principal.role === 'owner' || principal.role === 'admin' || principal.role === 'operator';
+  if (!inTenant || !privileged) {
+    throw new DomainError('ACCOUNT_FORBIDDEN', 'You may not manage this account');
+  }
+}
+
+function assertOpen(state: AccountState): asserts state is Extract<AccountState, { status: 'open' }> {
+  if (state.status === 'none') throw new DomainError('ACCOUNT_NOT_FOUND', 'No such account');
+  if (state.status === 'closed') throw new DomainError('ACCOUNT_CLOSED', 'The account is closed');
+}
+
+/** An account id is registered once; registering again is refused, not merged. */
+export function registerAccount(command: RegisterAccount, state: AccountState): AccountEvent[] {
+  if (state.status !== 'none') throw new DomainError('ACCOUNT_ALREADY_EXISTS', 'This account already exists');
+  if (command.context.principal.tenantId !== command.data.accountId) {
+    throw new DomainError('ACCOUNT_FORBIDDEN', 'An account is registered in its own tenant');
+  }
+  return [
+    {
+      type: 'AccountRegistered',
+      data: {
+        accountId: command.data.accountId,
+        name: validName(command.data.name),
+        kind: command.data.kind,
+        registeredAt: command.context.now,
+      },
+    },
+  ];
+}
+
+/** Renaming to the current name records nothing. */
+export function renameAccount(command: RenameAccount, state: AccountState): AccountEvent[] {
+  assertOpen(state);
+  assertMayManage(command.context.principal, state.accountId);
+  const name = validName(command.data.name);
+  if (name === state.name) return [];
+  return [{ type: 'AccountRenamed', data: { accountId: state.accountId, name, renamedAt: command.context.now } }];
+}
+
+/** A closed account stays closed; its history stays for the audit. */
+export function closeAccount(command: CloseAccount, state: AccountState): AccountEvent[] {
+  assertOpen(state);
+  assertMayManage(command.context.principal, state.accountId);
+  return [{ type: 'AccountClosed', data: { accountId: state.accountId, closedAt: command.context.now } }];
+}
+
+export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+  switch (command.type) {
+    case 'RegisterAccount':
+      return registerAccount(command, state);
+    case 'RenameAccount':
+      return renameAccount(command, state);
+    case 'CloseAccount':
+      return closeAccount(command, state);
+    default:
+      return assertNever(command, 'account command');
+  }
+}
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { decide, evolve, initialState };
