@@ -1,2 +1,2 @@
-/** Agent protocol version this build speaks; the agent gateway refuses others with a protocol error. */
+/** Version of this agent build, reported to the server when the agent connects. */
 export const AGENT_VERSION = '0.1.0';
