@@ -63,3 +63,14 @@ export class DataFileError extends ApplicationError {
     super('DATA_FILE_UNREADABLE', `Cannot use data file ${file}: ${reason}. It was left untouched.`, { file });
   }
 }
+
+/** A read-store write would give two documents of one tenant the same key of a unique index. */
+export class DuplicateKeyError extends ApplicationError {
+  constructor(readonly collection: string, readonly index: string, key: string) {
+    super('READ_STORE_DUPLICATE_KEY', `Duplicate key in ${collection}: unique index ${index} already holds ${key}`, {
+      collection,
+      index,
+      key,
+    });
+  }
+}
