@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventMetadata, EventMetadataInput, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import type { Position } from '../../application/ports/position';
+import { StoredEventUnreadableError } from './stored-event-unreadable.error';
 
 /** prevHash of the first event of every stream. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -69,7 +70,7 @@ export interface BrokenLink {
   readonly position: Position;
   readonly expectedHash: string;
   readonly actualHash: string;
-  readonly reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap';
+  readonly reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap' | 'unreadable';
 }
 
 export type VerifyResult =
@@ -100,7 +101,21 @@ export async function verifyEventStore(
     let expectedRevision = 0;
     let prevHash = GENESIS_HASH;
     for (;;) {
-      const page = await store.readStream(stream, { fromRevision: expectedRevision, maxCount: VERIFY_PAGE, raw: true });
+      let page: RecordedEvent[];
+      try {
+        page = await store.readStream(stream, { fromRevision: expectedRevision, maxCount: VERIFY_PAGE, raw: true });
+      } catch (error) {
+        if (!(error instanceof StoredEventUnreadableError)) throw error;
+        const firstBroken: BrokenLink = {
+          stream,
+          revision: error.revision,
+          position: error.position,
+          expectedHash: prevHash,
+          actualHash: '',
+          reason: 'unreadable',
+        };
+        return { ok: false, streams, events, firstBroken };
+      }
       for (const event of page) {
         const broken = checkLink(event, expectedRevision, prevHash);
         if (broken) return { ok: false, streams, events, firstBroken: broken };
