@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Module, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { ACCOUNT_COMMAND_HANDLERS } from '../../application/account/account.commands';
+import { GetAccountHandler } from '../../application/account/account.queries';
+import { CommandRunner } from '../../application/command-runner';
+import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
+import { EVENT_STORE } from '../../application/ports/event-store.port';
+import { READ_MODEL_ACCESS } from '../../application/ports/read-model-access.port';
+import { READ_STORE } from '../../application/ports/read-store.port';
+import { ProjectionRunner } from '../../application/projections/projection-runner';
+import { AccountsController } from '../http/accounts.controller';
+import { CommandSender } from '../http/command-sender';
+import { HealthController } from '../http/health.controller';
+import { HealthService } from '../http/health.service';
+import type { HttpRequest } from '../http/http-types';
+import { MetricsController } from '../http/metrics.controller';
+import { OPERATOR_TOKEN, OperatorAuthGuard } from '../http/operator-auth.guard';
+import { HttpProblem } from '../http/problem-details';
+import { ProblemFilter } from '../http/problem.filter';
+import { AppMetrics } from '../system/metrics';
+import { ConsoleGateway } from '../ws/console.gateway';
+import type { AppInfrastructure } from './infrastructure';
+import { LifecycleService } from './lifecycle.service';
+import { APP_INFRASTRUCTURE } from './tokens';
+
+/** class-validator errors as `field: problem` lines, nested properties with dotted paths. */
+export function validationMessages(errors: readonly ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((text) => `${field}: ${text}`);
+    return [...own, ...validationMessages(error.children ?? [], `${field}.`)];
+  });
+}
+
+/** DTOs: unknown fields are refused (not silently dropped) so that a client's typo is seen at once. */
+export const validationPipe = () =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) =>
+      new HttpProblem('VALIDATION_FAILED', 'The request is invalid', 400, { errors: validationMessages(errors) }),
+  });
+
+const QUIET_PATHS = new Set(['/metrics', '/health']);
+
+/** The composition root: which adapter serves which port, for one opened infrastructure. */
+@Module({})
+export class AppModule {
+  static forRoot(infra: AppInfrastructure): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: infra.logger,
+            genReqId: (req) => (req as HttpRequest).correlationId ?? randomUUID(),
+            customProps: (req) => ({ correlationId: (req as HttpRequest).correlationId }),
+            autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+            quietReqLogger: true,
+          },
+        }),
+      ],
+      controllers: [AccountsController, HealthController, MetricsController],
+      providers: [
+        { provide: APP_INFRASTRUCTURE, useValue: infra },
+        { provide: EVENT_STORE, useValue: infra.eventStore },
+        { provide: READ_STORE, useValue: infra.readStore },
+        { provide: ProjectionRunner, useValue: infra.runner },
+        { provide: READ_MODEL_ACCESS, useValue: infra.runner },
+        { provide: CLOCK, useValue: infra.clock },
+        { provide: ID_GENERATOR, useValue: infra.ids },
+        { provide: AppMetrics, useValue: infra.metrics },
+        { provide: OPERATOR_TOKEN, useValue: infra.operatorToken.token },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+        CommandRunner,
+        ...ACCOUNT_COMMAND_HANDLERS,
+        GetAccountHandler,
+        CommandSender,
+        OperatorAuthGuard,
+        HealthService,
+        ConsoleGateway,
+        LifecycleService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,211 @@
+import * as path from 'node:path';
+
+/** Levels pino understands, plus `silent` for tests. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const SQLITE_SYNCHRONOUS_MODES = ['FULL', 'NORMAL'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+
+/** The server's configuration, validated once at boot; nothing else reads `process.env`. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data directory (events, snapshot, lock, operator token). */
+  readonly dataDir: string;
+  readonly eventStoreUrl?: string;
+  readonly mongo?: { readonly url: string; readonly db: string };
+  readonly redisUrl?: string;
+  readonly sqliteSynchronous: SqliteSynchronous;
+  readonly logLevel: LogLevel;
+  readonly operatorToken?: string;
+  readonly snapshotIntervalMs: number;
+  /** Absolute path of the Angular production build. */
+  readonly uiDist: string;
+}
+
+/** One environment variable: what the README's configuration table and `--help` print. */
+export interface ConfigVariable {
+  readonly name: string;
+  readonly default: string;
+  readonly meaning: string;
+}
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'PORT', default: '3000', meaning: 'HTTP and WebSocket port (0 picks a free one).' },
+  { name: 'HOST', default: '0.0.0.0', meaning: 'Interface to listen on.' },
+  {
+    name: 'DATA_DIR',
+    default: './data',
+    meaning: 'Directory of the embedded data: events.sqlite3, readstore.snapshot, server.lock, operator-token.',
+  },
+  {
+    name: 'EVENTSTORE_URL',
+    default: '(unset: SQLite file DATA_DIR/events.sqlite3)',
+    meaning: 'EventStoreDB connection string (esdb://…); when set, events go to EventStoreDB.',
+  },
+  {
+    name: 'MONGO_URL',
+    default: '(unset: memory read store, snapshot DATA_DIR/readstore.snapshot)',
+    meaning: 'MongoDB connection string (mongodb://…); when set, read models live in MongoDB.',
+  },
+  { name: 'MONGO_DB', default: 'switchboard', meaning: 'MongoDB database of the read models (used with MONGO_URL).' },
+  {
+    name: 'REDIS_URL',
+    default: '(unset: in-process)',
+    meaning: 'Redis connection string (redis://…) for presence and routing across nodes; validated and reported for now.',
+  },
+  {
+    name: 'SQLITE_SYNCHRONOUS',
+    default: 'FULL',
+    meaning: 'FULL: an acknowledged append survives a power loss. NORMAL: faster, may lose the last appends on power loss.',
+  },
+  { name: 'LOG_LEVEL', default: 'info', meaning: `Log level: ${LOG_LEVELS.join(', ')}.` },
+  {
+    name: 'OPERATOR_TOKEN',
+    default: '(unset: generated into DATA_DIR/operator-token)',
+    meaning: 'Bearer token of the operator (at least 22 characters); until sign-in exists it is the only credential.',
+  },
+  {
+    name: 'SNAPSHOT_INTERVAL_MS',
+    default: '30000',
+    meaning: 'How often the memory read store writes its snapshot (it also writes one at shutdown).',
+  },
+  { name: 'UI_DIST', default: 'ui-angular/dist/browser', meaning: 'Directory of the Angular production build served at /.' },
+];
+
+/** The configuration could not be read; `message` names every bad variable, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(['Invalid configuration:', ...problems.map((p) => `  - ${p}`), 'Run with --help to see every variable.'].join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_TOKEN_LENGTH = 22;
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+const MONGO_DB_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the configuration. Every problem is collected before failing, so a
+ * wrong deployment is fixed in one round, not one variable at a time.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T, normalise: (s: string) => string): T => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const v = normalise(raw);
+    if (!allowed.includes(v as T)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: must be one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return v as T;
+  };
+
+  const url = (name: string, schemes: readonly string[]): string | undefined => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    let scheme: string | undefined;
+    try {
+      scheme = new URL(raw).protocol.replace(/:$/, '');
+    } catch {
+      scheme = undefined;
+    }
+    if (!scheme || !schemes.includes(scheme)) {
+      problems.push(`${name}: must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const host = value('HOST') ?? '0.0.0.0';
+  const dataDir = path.resolve(cwd, value('DATA_DIR') ?? './data');
+  const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover']);
+  const mongoUrl = url('MONGO_URL', ['mongodb', 'mongodb+srv']);
+  const mongoDb = value('MONGO_DB') ?? 'switchboard';
+  if (!MONGO_DB_PATTERN.test(mongoDb)) {
+    problems.push(`MONGO_DB=${JSON.stringify(mongoDb)}: must be 1 to 63 letters, digits, _ or -`);
+  } else if (value('MONGO_DB') !== undefined && value('MONGO_URL') === undefined) {
+    problems.push('MONGO_DB: is set but MONGO_URL is not; set MONGO_URL too or unset MONGO_DB');
+  }
+  const redisUrl = url('REDIS_URL', ['redis', 'rediss']);
+  const sqliteSynchronous = oneOf('SQLITE_SYNCHRONOUS', SQLITE_SYNCHRONOUS_MODES, 'FULL', (s) => s.toUpperCase());
+  const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info', (s) => s.toLowerCase());
+  const operatorToken = value('OPERATOR_TOKEN');
+  if (operatorToken !== undefined && (operatorToken.length < MIN_TOKEN_LENGTH || !TOKEN_PATTERN.test(operatorToken))) {
+    // The value itself is a secret: never echo it.
+    problems.push(`OPERATOR_TOKEN: must be at least ${MIN_TOKEN_LENGTH} printable characters without spaces (about 128 bits)`);
+  }
+  const snapshotIntervalMs = integer('SNAPSHOT_INTERVAL_MS', 30000, 1000, 24 * 3600 * 1000);
+  const uiDist = path.resolve(cwd, value('UI_DIST') ?? 'ui-angular/dist/browser');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    dataDir,
+    ...(eventStoreUrl ? { eventStoreUrl } : {}),
+    ...(mongoUrl ? { mongo: { url: mongoUrl, db: mongoDb } } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
+    sqliteSynchronous,
+    logLevel,
+    ...(operatorToken ? { operatorToken } : {}),
+    snapshotIntervalMs,
+    uiDist,
+  };
+}
+
+/** The text of `--help`: usage and the table of variables. */
+export function configHelp(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map((v) => v.name.length));
+  const rows = CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning}\n  ${' '.repeat(width)}  default: ${v.default}`);
+  return ['Usage: node dist/adapters/nest/main.js [--help]', '', 'Switchboard server. Configuration comes from the environment:', '', ...rows, ''].join(
+    '\n',
+  );
+}
+
+/** A one-line summary for the boot log; secrets and URL credentials are left out. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const redact = (u: string | undefined) => {
+    if (!u) return undefined;
+    try {
+      const parsed = new URL(u);
+      if (parsed.password) parsed.password = '***';
+      return parsed.toString();
+    } catch {
+      return '(unparsable)';
+    }
+  };
+  return {
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    eventStore: config.eventStoreUrl ? `eventstoredb ${redact(config.eventStoreUrl)}` : 'sqlite',
+    readStore: config.mongo ? `mongodb ${redact(config.mongo.url)} db=${config.mongo.db}` : 'memory',
+    redis: config.redisUrl ? redact(config.redisUrl) : 'in-process',
+    sqliteSynchronous: config.sqliteSynchronous,
+    logLevel: config.logLevel,
+    operatorToken: config.operatorToken ? 'from OPERATOR_TOKEN' : 'from DATA_DIR/operator-token',
+    snapshotIntervalMs: config.snapshotIntervalMs,
+    uiDist: config.uiDist,
+  };
+}

@@ -1,0 +1,2 @@
+/** DI token of the opened AppInfrastructure. */
+export const APP_INFRASTRUCTURE = Symbol('AppInfrastructure');
