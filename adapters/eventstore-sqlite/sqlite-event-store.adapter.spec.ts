@@ -109,6 +109,12 @@ describe('SqliteEventStore', () => {
       await expect(second.appendToStream('ticket-a', [ev('TicketNoted')], 0)).resolves.toMatchObject({ revision: 1, position: '2' });
     });
 
+    it('creates a missing data directory for a new file', async () => {
+      const store = open(join('data', 'nested', 'events.db'));
+      await store.appendToStream('ticket-a', [ev('TicketOpened')], 'no_stream');
+      expect(readFileSync(join(dir, 'data', 'nested', 'events.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    });
+
     it('refuses a file of garbage bytes with DataFileError and leaves it byte for byte', () => {
       const file = join(dir, 'garbage.db');
       const bytes = randomBytes(8192);

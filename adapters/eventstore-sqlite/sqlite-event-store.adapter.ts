@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ApplicationError, DataFileError, StreamRevisionConflictError } from '../../application/errors';
 import type {
@@ -145,7 +146,11 @@ export class SqliteEventStore implements EventStore {
    */
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     const { file } = options;
-    if (file !== ':memory:') checkHeader(file);
+    if (file !== ':memory:') {
+      checkHeader(file);
+      // A fresh install has no data directory yet; creating it touches no existing file.
+      if (!existsSync(file)) mkdirSync(dirname(file), { recursive: true });
+    }
     let db: Database.Database;
     try {
       db = new Database(file);
