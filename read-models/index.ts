@@ -1,0 +1,5 @@
+import { accountListProjection } from './account-list/account-list.projection';
+import type { Projection } from './projection';
+
+/** Every projection the server runs and the replay CLI can rebuild. Add new ones here. */
+export const ALL_PROJECTIONS: readonly Projection[] = [accountListProjection];
