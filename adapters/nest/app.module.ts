@@ -61,7 +61,7 @@ export class AppModule {
           pinoHttp: {
             logger: infra.logger,
             genReqId: (req) => (req as HttpRequest).correlationId ?? randomUUID(),
-            customProps: (req) => ({ correlationId: (req as HttpRequest).correlationId }),
+            customAttributeKeys: { reqId: 'correlationId' },
             autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
             quietReqLogger: true,
           },

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import pino, { type Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
 import type { Clock, IdGenerator } from '../../application/ports/clock.port';
 import type { EventStore } from '../../application/ports/event-store.port';
@@ -25,7 +25,16 @@ export interface InfrastructureOverrides {
   readonly projections?: readonly Projection[];
   /** Node process metrics in /metrics; on in the real server, off by default in tests. */
   readonly processMetrics?: boolean;
-  readonly logger?: PinoLogger;
+  /** Where the JSON log lines go; stdout by default. */
+  readonly logDestination?: DestinationStream;
+}
+
+/** Request headers that carry credentials: never written to a log. */
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+
+export function createLogger(level: AppConfig['logLevel'], destination?: DestinationStream): PinoLogger {
+  const options = { level, base: { service: 'switchboard' }, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
@@ -52,7 +61,7 @@ export interface AppInfrastructure {
 }
 
 export async function openInfrastructure(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<AppInfrastructure> {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'switchboard' } });
+  const logger = createLogger(config.logLevel, overrides.logDestination);
   const clock = overrides.clock ?? new SystemClock();
   const ids = overrides.ids ?? new RandomIdGenerator();
   await fs.mkdir(config.dataDir, { recursive: true });
