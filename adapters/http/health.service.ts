@@ -1,29 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { HealthView } from '../../application/contracts/health.view';
 import type { AppInfrastructure } from '../nest/infrastructure';
 import { APP_INFRASTRUCTURE } from '../nest/tokens';
+import { findPackage } from '../system/package-info';
 
 const PING_TIMEOUT_MS = 2000;
 
-/** Version of the package the server runs from (found by walking up from this file: source or dist). */
-function packageVersion(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (existsSync(file)) {
-      try {
-        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'switchboard' && pkg.version) return pkg.version;
-      } catch {
-        // An unreadable package.json further down (dist/) says nothing about the version; keep walking.
-      }
-    }
-    if (path.dirname(dir) === dir) return 'unknown';
-  }
-}
-
-const VERSION = packageVersion();
+const VERSION = findPackage()?.version ?? 'unknown';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { findPackage } from '../system/package-info';
 
 /** Levels pino understands, plus `silent` for tests. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -71,7 +72,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '30000',
     meaning: 'How often the memory read store writes its snapshot (it also writes one at shutdown).',
   },
-  { name: 'UI_DIST', default: 'ui-angular/dist/browser', meaning: 'Directory of the Angular production build served at /.' },
+  {
+    name: 'UI_DIST',
+    default: 'ui-angular/dist/browser (in the repository)',
+    meaning: 'Directory of the Angular production build served at /; a relative value is taken from the working directory.',
+  },
 ];
 
 /** The configuration could not be read; `message` names every bad variable, one per line. */
@@ -92,7 +97,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Reads and validates the configuration. Every problem is collected before failing, so a
  * wrong deployment is fixed in one round, not one variable at a time.
  */
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), repositoryRoot = findPackage()?.root ?? cwd): AppConfig {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
     const v = env[name];
@@ -156,7 +161,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     problems.push(`OPERATOR_TOKEN: must be at least ${MIN_TOKEN_LENGTH} printable characters without spaces (about 128 bits)`);
   }
   const snapshotIntervalMs = integer('SNAPSHOT_INTERVAL_MS', 30000, 1000, 24 * 3600 * 1000);
-  const uiDist = path.resolve(cwd, value('UI_DIST') ?? 'ui-angular/dist/browser');
+  const uiDistValue = value('UI_DIST');
+  // The default follows the code, so the console is found whatever directory the server starts in.
+  const uiDist = uiDistValue ? path.resolve(cwd, uiDistValue) : path.join(repositoryRoot, 'ui-angular', 'dist', 'browser');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {

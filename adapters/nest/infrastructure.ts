@@ -71,11 +71,12 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     for (const step of undo.reverse()) await step().catch(() => undefined);
   };
   try {
-    const operatorToken = await loadOperatorToken(config.dataDir, config.operatorToken);
     const rawEvents = await openEventStore(config, path.join(config.dataDir, EVENTS_FILE));
     undo.push(() => rawEvents.store.close());
     const read = await openReadStore(config, path.join(config.dataDir, SNAPSHOT_FILE));
     undo.push(() => read.store.close());
+    // After the stores: a boot refused for a bad data file leaves no new file behind.
+    const operatorToken = await loadOperatorToken(config.dataDir, config.operatorToken);
 
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
     const eventStore = new InstrumentedEventStore(rawEvents.store, metrics);

@@ -27,7 +27,7 @@ describe('configuration', () => {
   });
 
   it('has defaults for everything', () => {
-    const config = loadConfig({}, '/srv/app');
+    const config = loadConfig({}, '/srv/app', '/opt/switchboard');
     expect(config).toEqual({
       port: 3000,
       host: '0.0.0.0',
@@ -35,8 +35,9 @@ describe('configuration', () => {
       sqliteSynchronous: 'FULL',
       logLevel: 'info',
       snapshotIntervalMs: 30000,
-      uiDist: '/srv/app/ui-angular/dist/browser',
+      uiDist: '/opt/switchboard/ui-angular/dist/browser',
     });
+    expect(loadConfig({ UI_DIST: 'ui' }, '/srv/app').uiDist).toBe('/srv/app/ui');
     expect(loadConfig({ MONGO_URL: 'mongodb://db:27017' }, '/').mongo).toEqual({ url: 'mongodb://db:27017', db: 'switchboard' });
   });
 
@@ -62,7 +63,7 @@ describe('booting on a data directory', () => {
     const file = path.join(dir, 'events.sqlite3');
     const garbage = randomBytes(8192);
     await writeFile(file, garbage);
-    const error = await startApp({ DATA_DIR: dir }).then(
+    const error = await startApp({ DATA_DIR: dir, OPERATOR_TOKEN: '' }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -72,6 +73,7 @@ describe('booting on a data directory', () => {
     expect(line).not.toContain('\n');
     expect((await readFile(file)).equals(garbage)).toBe(true);
     expect(existsSync(path.join(dir, 'server.lock'))).toBe(false);
+    expect(existsSync(path.join(dir, 'operator-token'))).toBe(false);
   });
 
   it('refuses a corrupt read-store snapshot the same way', async () => {
@@ -100,6 +102,21 @@ describe('booting on a data directory', () => {
       expect(res.body.name).toBe('Durable');
     } finally {
       await second.stop({ keepDataDir: true });
+    }
+  });
+
+  it('writes the read-store snapshot periodically while running', async () => {
+    const dir = await dataDir();
+    const app = await startApp({ DATA_DIR: dir, SNAPSHOT_INTERVAL_MS: '1000' });
+    try {
+      const { body } = await request(app.url).post('/api/accounts').set(app.auth).send({ name: 'Snap', kind: 'msp' }).expect(201);
+      await request(app.url).get(`/api/accounts/${body.id}?minPosition=${body.position}`).set(app.auth).expect(200);
+      const file = path.join(dir, 'readstore.snapshot');
+      const deadline = Date.now() + 5000;
+      while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      await app.stop({ keepDataDir: true });
     }
   });
 
