@@ -35,6 +35,21 @@ describe('console WebSocket', () => {
     expect(health.data.projections.map((p) => p.name)).toEqual(['account-list']);
   });
 
+  it('pushes the health again when it changes', async () => {
+    const client = await connect();
+    client.send({ event: 'subscribe', data: { topics: ['health'] } });
+    const first = await client.next('health');
+    const { body } = await request(app.url).post('/api/accounts').set(app.auth).send({ name: 'Moves the head', kind: 'msp' }).expect(201);
+    const deadline = Date.now() + 5000;
+    let latest = first;
+    while (latest.data.eventStore.head !== body.position && Date.now() < deadline) {
+      const from = client.messages.indexOf(latest) + 1;
+      latest = await client.next('health', { from, timeoutMs: Math.max(1, deadline - Date.now()) });
+    }
+    expect(latest.data.eventStore.head).toBe(body.position);
+    expect(first.data.eventStore.head).not.toBe(body.position);
+  });
+
   it('pushes readModelUpdated to operator sockets only', async () => {
     const op = await operator();
     op.send({ event: 'subscribe', data: { topics: ['read-models'] } });
