@@ -442,10 +442,15 @@ export class ProjectionRunner implements ReadModelAccess {
     }
   }
 
-  /** A new, empty collection for the current version; never the one that serves queries. */
+  /**
+   * A new, empty collection for the current version; never one that serves queries, except the
+   * plain name while nothing was ever committed to it (a first replay builds straight into it).
+   */
   private async freshRebuildLane(rt: ProjectionRuntime): Promise<Lane> {
     const base = collectionName(rt.name, rt.projection.version);
-    const collection = rt.active?.collection === base ? `${base}_r` : base;
+    const active = rt.active;
+    const unused = active !== null && !active.running && active.position === START;
+    const collection = active?.collection === base && !unused ? `${base}_r` : base;
     await this.store.dropCollection(collection);
     await this.ensureIndexes(rt.projection, collection);
     const lane = new Lane('rebuild', rt.rebuildKey, collection, rt.projection.version, START, 0);
