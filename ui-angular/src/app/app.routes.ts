@@ -14,6 +14,10 @@ export const routes: Routes = [
   comingSoon('tickets', 'nav.tickets'),
   comingSoon('audit-log', 'nav.auditLog'),
   comingSoon('settings', 'nav.settings'),
-  comingSoon('status', 'nav.status'),
+  {
+    path: 'status',
+    title: 'nav.status',
+    loadComponent: () => import('./status/status-page').then((m) => m.StatusPage),
+  },
   { path: '**', redirectTo: 'status' },
 ];
