@@ -1,7 +1,13 @@
 import type { Command } from '../shared/event';
 
-export type RegisterAccount = Command<'RegisterAccount', { accountId: string; name: string; kind: 'client-space' | 'msp' }>;
+export type RegisterAccount = Command<
+  'RegisterAccount',
+  { accountId: string; name: string; kind: 'client-space' | 'msp'; ownerUserId?: string }
+>;
 export type RenameAccount = Command<'RenameAccount', { accountId: string; name: string }>;
 export type CloseAccount = Command<'CloseAccount', { accountId: string }>;
 
-export type AccountCommand = RegisterAccount | RenameAccount | CloseAccount;
+/** The owner deletes the account; `passwordConfirmed` is the owner's current password, checked by the application. */
+export type DeleteAccount = Command<'DeleteAccount', { accountId: string; passwordConfirmed: boolean }>;
+
+export type AccountCommand = RegisterAccount | RenameAccount | CloseAccount | DeleteAccount;

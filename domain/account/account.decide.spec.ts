@@ -87,3 +87,71 @@ describe('Account decider', () => {
       .thenThrows('ACCOUNT_CLOSED');
   });
 });
+
+describe('Account decider: owner and deletion', () => {
+  const ownedBy = (userId: string): AccountEvent => ({
+    type: 'AccountRegistered',
+    data: { accountId: 'a1', name: 'Acme', kind: 'client-space', ownerUserId: userId, registeredAt: now },
+  });
+  const del = (principal: Principal, passwordConfirmed = true) =>
+    ({ type: 'DeleteAccount', data: { accountId: 'a1', passwordConfirmed }, context: { now, principal } }) as const;
+
+  it('records the user who registers the account as its owner', () => {
+    spec
+      .given([])
+      .when({
+        type: 'RegisterAccount',
+        data: { accountId: 'a1', name: 'Acme', kind: 'client-space', ownerUserId: 'u1' },
+        context: { now, principal: owner },
+      })
+      .then([ownedBy('u1')]);
+  });
+
+  it('refuses a user registering an account owned by someone else', () => {
+    spec
+      .given([])
+      .when({
+        type: 'RegisterAccount',
+        data: { accountId: 'a1', name: 'Acme', kind: 'client-space', ownerUserId: 'u9' },
+        context: { now, principal: owner },
+      })
+      .thenThrows('ACCOUNT_FORBIDDEN');
+  });
+
+  it('lets the owner delete the account after confirming the password', () => {
+    spec
+      .given([ownedBy('u1')])
+      .when(del(owner))
+      .then([{ type: 'AccountClosed', data: { accountId: 'a1', closedAt: now, reason: 'deleted', deletedBy: 'u1' } }]);
+  });
+
+  it('refuses a deletion without the password', () => {
+    spec.given([ownedBy('u1')]).when(del(owner, false)).thenThrows('ACCOUNT_DELETION_UNCONFIRMED');
+  });
+
+  it('lets neither an admin, a technician, another owner-role user nor another tenant delete it', () => {
+    const admin: Principal = { kind: 'user', id: 'u4', tenantId: 'a1', role: 'admin' };
+    const secondOwner: Principal = { kind: 'user', id: 'u5', tenantId: 'a1', role: 'owner' };
+    const operator: Principal = { kind: 'system', id: 'operator', tenantId: 'a1', role: 'operator' };
+    for (const principal of [admin, technician, secondOwner, stranger, operator]) {
+      spec.given([ownedBy('u1')]).when(del(principal)).thenThrows('ACCOUNT_FORBIDDEN');
+    }
+  });
+
+  it('falls back to the owner role for accounts registered without an owner', () => {
+    spec
+      .given([registered])
+      .when(del(owner))
+      .then([{ type: 'AccountClosed', data: { accountId: 'a1', closedAt: now, reason: 'deleted', deletedBy: 'u1' } }]);
+    spec.given([registered]).when(del(technician)).thenThrows('ACCOUNT_FORBIDDEN');
+  });
+
+  it('records nothing more for an account already closed, so an interrupted deletion can finish', () => {
+    const deleted: AccountEvent = { type: 'AccountClosed', data: { accountId: 'a1', closedAt: now, reason: 'deleted', deletedBy: 'u1' } };
+    spec.given([ownedBy('u1'), deleted]).when(del(owner)).then([]);
+  });
+
+  it('refuses to delete an unknown account', () => {
+    spec.given([]).when(del(owner)).thenThrows('ACCOUNT_NOT_FOUND');
+  });
+});

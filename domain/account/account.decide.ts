@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/domain-error';
 import { assertNever, type Decider, type Principal } from '../shared/event';
-import type { AccountCommand, CloseAccount, RegisterAccount, RenameAccount } from './account.commands';
+import type { AccountCommand, CloseAccount, DeleteAccount, RegisterAccount, RenameAccount } from './account.commands';
 import type { AccountEvent } from './account.events';
 import { evolve, initialState, type AccountState } from './account.state';
 
@@ -28,11 +28,16 @@ function assertOpen(state: AccountState): asserts state is Extract<AccountState,
   if (state.status === 'closed') throw new DomainError('ACCOUNT_CLOSED', 'The account is closed');
 }
 
-/** An account id is registered once; registering again is refused, not merged. */
+/** An account id is registered once; registering again is refused, not merged. Its owner is the user who registers it. */
 export function registerAccount(command: RegisterAccount, state: AccountState): AccountEvent[] {
   if (state.status !== 'none') throw new DomainError('ACCOUNT_ALREADY_EXISTS', 'This account already exists');
-  if (command.context.principal.tenantId !== command.data.accountId) {
+  const { principal } = command.context;
+  if (principal.tenantId !== command.data.accountId) {
     throw new DomainError('ACCOUNT_FORBIDDEN', 'An account is registered in its own tenant');
+  }
+  // A person registering names themself as owner; only an operator opens an account for someone else.
+  if (command.data.ownerUserId !== undefined && principal.kind === 'user' && principal.role !== 'operator' && principal.id !== command.data.ownerUserId) {
+    throw new DomainError('ACCOUNT_FORBIDDEN', 'A user registers an account they own');
   }
   return [
     {
@@ -41,6 +46,7 @@ export function registerAccount(command: RegisterAccount, state: AccountState): 
         accountId: command.data.accountId,
         name: validName(command.data.name),
         kind: command.data.kind,
+        ...(command.data.ownerUserId === undefined ? {} : { ownerUserId: command.data.ownerUserId }),
         registeredAt: command.context.now,
       },
     },
@@ -63,6 +69,31 @@ export function closeAccount(command: CloseAccount, state: AccountState): Accoun
   return [{ type: 'AccountClosed', data: { accountId: state.accountId, closedAt: command.context.now } }];
 }
 
+/**
+ * Only the account's owner deletes it, and only after confirming with the current password.
+ * An account already closed records nothing more, so a deletion interrupted halfway can be run again
+ * to finish erasing its users.
+ */
+export function deleteAccount(command: DeleteAccount, state: AccountState): AccountEvent[] {
+  if (state.status === 'none') throw new DomainError('ACCOUNT_NOT_FOUND', 'No such account');
+  const { principal } = command.context;
+  const isOwner =
+    principal.tenantId === state.accountId &&
+    principal.kind === 'user' &&
+    (state.ownerUserId === null ? principal.role === 'owner' : principal.id === state.ownerUserId);
+  if (!isOwner) throw new DomainError('ACCOUNT_FORBIDDEN', 'Only the owner may delete the account');
+  if (!command.data.passwordConfirmed) {
+    throw new DomainError('ACCOUNT_DELETION_UNCONFIRMED', 'Deleting the account needs the current password');
+  }
+  if (state.status === 'closed') return [];
+  return [
+    {
+      type: 'AccountClosed',
+      data: { accountId: state.accountId, closedAt: command.context.now, reason: 'deleted', deletedBy: principal.id },
+    },
+  ];
+}
+
 export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
   switch (command.type) {
     case 'RegisterAccount':
@@ -71,6 +102,8 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       return renameAccount(command, state);
     case 'CloseAccount':
       return closeAccount(command, state);
+    case 'DeleteAccount':
+      return deleteAccount(command, state);
     default:
       return assertNever(command, 'account command');
   }

@@ -1,14 +1,21 @@
 import type { Event } from '../shared/event';
 
-/** A tenant came into being: a person's client space or an MSP. */
+/**
+ * A tenant came into being: a person's client space or an MSP. `ownerUserId` names the user who
+ * registered it; it is absent on accounts an operator opened without an owner.
+ */
 export type AccountRegistered = Event<
   'AccountRegistered',
-  { accountId: string; name: string; kind: 'client-space' | 'msp'; registeredAt: string }
+  { accountId: string; name: string; kind: 'client-space' | 'msp'; ownerUserId?: string; registeredAt: string }
 >;
 
 export type AccountRenamed = Event<'AccountRenamed', { accountId: string; name: string; renamedAt: string }>;
 
-export type AccountClosed = Event<'AccountClosed', { accountId: string; closedAt: string }>;
+/**
+ * The account stops. `reason: 'deleted'` when its owner deleted it (its users are then erased);
+ * absent when it was closed. Other aggregates (computers, shares) react to this one event.
+ */
+export type AccountClosed = Event<'AccountClosed', { accountId: string; closedAt: string; reason?: 'deleted'; deletedBy?: string }>;
 
 export type AccountEvent = AccountRegistered | AccountRenamed | AccountClosed;
 
