@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { Projection } from '../../read-models/projection';
-import { collectionName } from '../../read-models/projection';
+import { collectionName, eventTypeFilter } from '../../read-models/projection';
 import type { ProjectionHealthView } from '../contracts/health.view';
 import { ApplicationError, ReadModelBehindError } from '../errors';
 import type { Clock } from '../ports/clock.port';
@@ -146,7 +146,8 @@ class BatchEntry {
 }
 
 class ProjectionRuntime {
-  readonly handles: ReadonlySet<string>;
+  /** Whether the projection reads an event type (`canHandle`, where `'*'` reads every type). */
+  readonly handles: (type: string) => boolean;
   readonly key: string;
   readonly rebuildKey: string;
   readonly waiters = new PositionWaiters();
@@ -161,7 +162,7 @@ class ProjectionRuntime {
   pendingSince: { readonly after: Position; readonly occurredAtMs: number } | null = null;
 
   constructor(readonly projection: Projection) {
-    this.handles = new Set(projection.canHandle);
+    this.handles = eventTypeFilter(projection.canHandle);
     this.key = checkpointKey(projection.name);
     this.rebuildKey = rebuildCheckpointKey(projection.name);
     const escaped = projection.name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
@@ -663,7 +664,7 @@ export class ProjectionRunner implements ReadModelAccess {
 
     for (let i = 0; i < count; i++) {
       const event = events[i];
-      if (!handles.has(event.type)) continue;
+      if (!handles(event.type)) continue;
       let id: string | null;
       try {
         id = projection.docId(event);
