@@ -1,5 +1,6 @@
 import { accountListProjection } from './account-list/account-list.projection';
+import { auditLogProjection } from './audit-log/audit-log.projection';
 import type { Projection } from './projection';
 
 /** Every projection the server runs and the replay CLI can rebuild. Add new ones here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [accountListProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [accountListProjection, auditLogProjection];

@@ -1,0 +1,74 @@
+import type { AccountEvent } from '../../domain/account/account.events';
+import type { Event } from '../../domain/shared/event';
+
+/** One summary function per event type of a union: a type added to the union without one fails to compile. */
+export type SummariesOf<E extends Event> = {
+  readonly [T in E['type']]: (data: Extract<E, { type: T }>['data']) => string;
+};
+
+type AnySummary = (data: Readonly<Record<string, unknown>>) => string;
+
+const QUOTED_MAX = 80;
+const MAX_KEYS = 8;
+
+/**
+ * A value shown inside a summary: quoted, on one line, cut to a readable length. A value erased by
+ * crypto-shredding (null) says so instead of showing nothing.
+ */
+export function quoted(value: unknown): string {
+  if (value === null || value === undefined) return '(erased)';
+  const text = String(value).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return `"${text.length > QUOTED_MAX ? `${text.slice(0, QUOTED_MAX - 1)}…` : text}"`;
+}
+
+/**
+ * Summaries of the account events. Only fields that are not personal data and never a secret:
+ * a summary is copied into the read model, where crypto-shredding of the events cannot reach it.
+ */
+const ACCOUNT_SUMMARIES: SummariesOf<AccountEvent> = {
+  AccountRegistered: (d) => `${d.kind === 'msp' ? 'MSP account' : 'Client space'} ${quoted(d.name)} registered`,
+  AccountRenamed: (d) => `Account renamed to ${quoted(d.name)}`,
+  AccountClosed: (d) => (d.reason === 'deleted' ? 'Account deleted by its owner' : 'Account closed'),
+};
+
+/**
+ * Every event type with a summary of its own. Add the summaries of a new aggregate's events here
+ * (as a `SummariesOf<ItsEvent>` object): never a password hash, token hash, key or personal field.
+ */
+export const AUDIT_SUMMARIES: Readonly<Record<string, AnySummary>> = {
+  ...(ACCOUNT_SUMMARIES as unknown as Record<string, AnySummary>),
+};
+
+/** `ComputerRenamed` → `Computer renamed`. */
+export function typeInWords(type: string): string {
+  const words = type
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_.-]+/)
+    .filter((w) => w.length > 0);
+  if (words.length === 0) return 'Event';
+  const [first, ...rest] = words;
+  const lower = (w: string) => (/^[A-Z0-9]+$/.test(w) && w.length > 1 ? w : w.toLowerCase());
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...rest.map(lower)].join(' ');
+}
+
+/** An event type without a summary of its own: its name in words and the names (never the values) of its fields. */
+export function genericSummary(type: string, data: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(data ?? {});
+  if (keys.length === 0) return typeInWords(type);
+  const shown = keys.slice(0, MAX_KEYS).join(', ');
+  return `${typeInWords(type)} (${shown}${keys.length > MAX_KEYS ? ', …' : ''})`;
+}
+
+/** The readable summary of one event. Never throws: a payload a summary cannot read gets the generic one. */
+export function summarize(type: string, data: Readonly<Record<string, unknown>>): string {
+  const own = Object.prototype.hasOwnProperty.call(AUDIT_SUMMARIES, type) ? AUDIT_SUMMARIES[type] : undefined;
+  if (own) {
+    try {
+      return own(data ?? {});
+    } catch {
+      return genericSummary(type, data);
+    }
+  }
+  return genericSummary(type, data);
+}
