@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseMailSender } from '../mail/compose-mail';
 import { findPackage } from '../system/package-info';
 
 /** Levels pino understands, plus `silent` for tests. */
@@ -23,7 +24,21 @@ export interface AppConfig {
   readonly snapshotIntervalMs: number;
   /** Absolute path of the Angular production build. */
   readonly uiDist: string;
+  /** Access-token signing key (at least 32 bytes); unset: DATA_DIR/auth-secret, generated once. */
+  readonly authSecret?: string;
+  /** SMTP relay (smtp:// or smtps://); unset: mail goes to DATA_DIR/outbox. */
+  readonly smtpUrl?: string;
+  /** Sender of every mail: `no-reply@example.com` or `Switchboard <no-reply@example.com>`; unset: DEFAULT_MAIL_FROM. */
+  readonly mailFrom?: string;
+  /** The console's address as users reach it, without a trailing slash; unset: the address the server listens on. */
+  readonly publicUrl?: string;
 }
+
+/** Sender used when MAIL_FROM is unset; only the outbox accepts it (an SMTP relay needs a real domain). */
+export const DEFAULT_MAIL_FROM = 'Switchboard <no-reply@switchboard.localhost>';
+
+/** AUTH_SECRET shorter than this weakens HS256 (RFC 7518 §3.2). */
+export const MIN_AUTH_SECRET_BYTES = 32;
 
 /** One environment variable: what the README's configuration table and `--help` print. */
 export interface ConfigVariable {
@@ -66,6 +81,26 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'OPERATOR_TOKEN',
     default: '(unset: generated into DATA_DIR/operator-token)',
     meaning: 'Bearer token of the operator (at least 22 characters); until sign-in exists it is the only credential.',
+  },
+  {
+    name: 'AUTH_SECRET',
+    default: '(unset: generated into DATA_DIR/auth-secret)',
+    meaning: `Key that signs access tokens (at least ${MIN_AUTH_SECRET_BYTES} bytes); every node of one deployment needs the same one.`,
+  },
+  {
+    name: 'SMTP_URL',
+    default: '(unset: mail written to DATA_DIR/outbox and logged)',
+    meaning: 'SMTP relay: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; requires MAIL_FROM.',
+  },
+  {
+    name: 'MAIL_FROM',
+    default: DEFAULT_MAIL_FROM,
+    meaning: 'Sender of every mail: no-reply@example.com or "Switchboard <no-reply@example.com>".',
+  },
+  {
+    name: 'PUBLIC_URL',
+    default: '(unset: the address the server listens on)',
+    meaning: 'The console address users reach (https://switchboard.example.com); links in mails point there.',
   },
   {
     name: 'SNAPSHOT_INTERVAL_MS',
@@ -165,6 +200,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
   // The default follows the code, so the console is found whatever directory the server starts in.
   const uiDist = uiDistValue ? path.resolve(cwd, uiDistValue) : path.join(repositoryRoot, 'ui-angular', 'dist', 'browser');
 
+  const authSecret = value('AUTH_SECRET');
+  if (authSecret !== undefined && Buffer.byteLength(authSecret, 'utf8') < MIN_AUTH_SECRET_BYTES) {
+    // A secret: never echo it.
+    problems.push(`AUTH_SECRET: must be at least ${MIN_AUTH_SECRET_BYTES} bytes (generate one with: openssl rand -base64 48)`);
+  }
+  const smtpUrl = url('SMTP_URL', ['smtp', 'smtps']);
+  const mailFrom = value('MAIL_FROM');
+  if (mailFrom !== undefined) {
+    try {
+      parseMailSender(mailFrom);
+    } catch {
+      problems.push(`MAIL_FROM=${JSON.stringify(mailFrom)}: must be an address (no-reply@example.com) or "Name <no-reply@example.com>"`);
+    }
+  }
+  if (value('SMTP_URL') !== undefined && mailFrom === undefined) {
+    problems.push('MAIL_FROM: must be set with SMTP_URL (a relay refuses or files as spam a sender of no real domain)');
+  }
+  const publicUrl = url('PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, '');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -178,6 +232,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(operatorToken ? { operatorToken } : {}),
     snapshotIntervalMs,
     uiDist,
+    ...(authSecret ? { authSecret } : {}),
+    ...(smtpUrl ? { smtpUrl } : {}),
+    ...(mailFrom ? { mailFrom } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
   };
 }
 
@@ -214,5 +272,9 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     operatorToken: config.operatorToken ? 'from OPERATOR_TOKEN' : 'from DATA_DIR/operator-token',
     snapshotIntervalMs: config.snapshotIntervalMs,
     uiDist: config.uiDist,
+    authSecret: config.authSecret ? 'from AUTH_SECRET' : 'from DATA_DIR/auth-secret',
+    mail: config.smtpUrl ? `smtp ${redact(config.smtpUrl)}` : 'outbox DATA_DIR/outbox',
+    mailFrom: config.mailFrom ?? DEFAULT_MAIL_FROM,
+    publicUrl: config.publicUrl ?? '(listening address)',
   };
 }

@@ -2,17 +2,27 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
+import type { AccessTokens, OpaqueTokens } from '../../application/ports/access-tokens.port';
 import type { Clock, IdGenerator } from '../../application/ports/clock.port';
 import type { EventStore } from '../../application/ports/event-store.port';
+import type { Mailer } from '../../application/ports/mailer.port';
+import type { RateLimiter } from '../../application/ports/rate-limiter.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
 import type { Projection } from '../../read-models/projection';
 import { ALL_PROJECTIONS } from '../../read-models';
+import type { AuthSecretSource } from '../auth-tokens/auth-secret';
+import { openHmacAccessTokens } from '../auth-tokens/hmac-access-tokens.adapter';
+import { CryptoOpaqueTokens } from '../auth-tokens/opaque-tokens.adapter';
+import { OutboxMailer } from '../mail/outbox-mailer.adapter';
+import { SmtpMailer } from '../mail/smtp-mailer.adapter';
+import { MemoryRateLimiter } from '../ratelimit/memory-rate-limiter.adapter';
+import { RedisRateLimiter } from '../ratelimit/redis-rate-limiter.adapter';
 import { InstrumentedEventStore } from '../system/instrumented-event-store';
 import { AppMetrics } from '../system/metrics';
 import { loadOperatorToken, type OperatorTokenSource } from '../system/operator-token';
 import { acquireServerLock, type ServerLock } from '../system/server-lock';
 import { RandomIdGenerator, SystemClock } from '../system/system-clock.adapter';
-import type { AppConfig } from './config';
+import { DEFAULT_MAIL_FROM, type AppConfig } from './config';
 import { openEventStore, openReadStore, type EventStoreAdapter, type ReadStoreAdapter } from './store-factory';
 
 export const EVENTS_FILE = 'events.sqlite3';
@@ -27,6 +37,10 @@ export interface InfrastructureOverrides {
   readonly processMetrics?: boolean;
   /** Where the JSON log lines go; stdout by default. */
   readonly logDestination?: DestinationStream;
+  /** Replaces the configured mailer (SMTP or outbox). */
+  readonly mailer?: Mailer;
+  /** Replaces the configured login rate limiter (Redis or memory); the app closes it at shutdown. */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** Request headers that carry credentials: never written to a log. */
@@ -55,6 +69,16 @@ export interface AppInfrastructure {
   readonly metrics: AppMetrics;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Signs and checks access tokens; key from AUTH_SECRET or DATA_DIR/auth-secret. */
+  readonly accessTokens: AccessTokens;
+  readonly authSecretOrigin: AuthSecretSource['origin'];
+  readonly opaqueTokens: OpaqueTokens;
+  /** Login back-off: Redis when REDIS_URL is set (shared by every node), else in-process. */
+  readonly rateLimiter: RateLimiter;
+  /** SMTP when SMTP_URL is set, else the outbox. */
+  readonly mailer: Mailer;
+  /** The outbox, when it is the mailer (tests and the operator read mails there). */
+  readonly outbox?: OutboxMailer;
   readonly startedAtMs: number;
   /** Stops the runner, writes the last snapshot, closes the stores and releases the lock; idempotent. */
   close(): Promise<void>;
@@ -77,6 +101,17 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     undo.push(() => read.store.close());
     // After the stores: a boot refused for a bad data file leaves no new file behind.
     const operatorToken = await loadOperatorToken(config.dataDir, config.operatorToken);
+    const { tokens: accessTokens, origin: authSecretOrigin } = await openHmacAccessTokens(config.dataDir, clock, config.authSecret);
+    const rateLimiter =
+      overrides.rateLimiter ?? (config.redisUrl ? RedisRateLimiter.connect(config.redisUrl, clock) : new MemoryRateLimiter(clock));
+    undo.push(() => rateLimiter.close());
+    const mailLog = logger.child({ component: 'mail' });
+    const mailFrom = config.mailFrom ?? DEFAULT_MAIL_FROM;
+    const outbox =
+      overrides.mailer || config.smtpUrl
+        ? undefined
+        : new OutboxMailer({ dataDir: config.dataDir, from: mailFrom, clock, log: (message, fields) => mailLog.info(fields, message) });
+    const mailer = overrides.mailer ?? outbox ?? new SmtpMailer({ url: config.smtpUrl as string, from: mailFrom, clock });
 
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
     const eventStore = new InstrumentedEventStore(rawEvents.store, metrics);
@@ -106,6 +141,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
         await step('writing the read-store snapshot', () => read.store.flush());
         await step('closing the read store', () => read.store.close());
         await step('closing the event store', () => rawEvents.store.close());
+        await step('closing the rate limiter', () => rateLimiter.close());
         await step('releasing the lock', () => lock.release());
         if (errors.length > 0) throw errors[0];
       })();
@@ -125,6 +161,12 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       metrics,
       clock,
       ids,
+      accessTokens,
+      authSecretOrigin,
+      opaqueTokens: new CryptoOpaqueTokens(),
+      rateLimiter,
+      mailer,
+      ...(outbox ? { outbox } : {}),
       startedAtMs: Date.now(),
       close,
     };
