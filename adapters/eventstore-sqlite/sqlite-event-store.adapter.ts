@@ -159,6 +159,17 @@ export class SqliteEventStore implements EventStore {
     }
     try {
       checkSchema(db, file);
+      // A damaged page would otherwise surface as SQLITE_CORRUPT in the middle of serving (or of a
+      // projection); refuse at boot, before anything is written. quick_check reads every page once.
+      let verdict: string[];
+      try {
+        verdict = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
+      } catch (error) {
+        verdict = [(error as Error).message];
+      }
+      if (verdict.length !== 1 || verdict[0] !== 'ok') {
+        throw new DataFileError(file, `it is damaged (quick_check: ${verdict.join('; ').replace(/\s+/g, ' ')})`);
+      }
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.exec(SCHEMA);
