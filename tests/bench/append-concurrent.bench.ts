@@ -17,9 +17,9 @@ const SPEC: OutputSpec = {
 function sizes(options: BenchOptions) {
   return {
     writers: WRITERS,
-    commandsPerWriterPerRound: options.quick ? 20 : 100,
-    singleWriterCommandsPerRound: options.quick ? 200 : 1000,
-    rounds: options.quick ? 3 : 5,
+    commandsPerWriterPerRound: options.quick ? 20 : 64,
+    singleWriterCommandsPerRound: options.quick ? 200 : 600,
+    rounds: options.quick ? 3 : 9,
     warmup: options.quick ? 100 : 500,
   };
 }

@@ -14,7 +14,7 @@ const SPEC: OutputSpec = {
 };
 
 function sizes(options: BenchOptions) {
-  return { commandsPerRound: options.quick ? 300 : 2000, rounds: options.quick ? 3 : 5, warmup: options.quick ? 100 : 500 };
+  return { commandsPerRound: options.quick ? 300 : 1000, rounds: options.quick ? 3 : 9, warmup: options.quick ? 100 : 500 };
 }
 
 /**
