@@ -26,6 +26,11 @@ export interface EventMetadata extends EventMetadataInput {
   readonly prevHash: string;
   /** SHA-256 over prevHash and the canonical JSON of type, data and metadata (without hashes). */
   readonly hash: string;
+  /**
+   * Set on read (never stored) when some personal data of the event was erased by crypto-shredding:
+   * those fields read as null. The stored ciphertext, and so the hash chain, is unchanged.
+   */
+  readonly erased?: boolean;
 }
 
 export interface NewEvent {
