@@ -156,6 +156,7 @@ class ProjectionRuntime {
   rebuild: Lane | null = null;
   watchers: RebuildWatcher[] = [];
   initialized: Promise<void> | null = null;
+  rebuildSetup: Promise<void> = Promise.resolve();
   ready = false;
   failure: Failure | null = null;
   transientError: string | null = null;
@@ -332,7 +333,19 @@ export class ProjectionRunner implements ReadModelAccess {
    */
   async rebuild(projection: string, options: RebuildOptions = {}): Promise<RebuildResult> {
     const rt = this.runtime(projection);
+    // Set-ups run one after the other, so a second call joins the rebuild the first one launched.
+    const setup = rt.rebuildSetup.then(() => this.startRebuild(rt, options));
+    rt.rebuildSetup = setup.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { result } = await setup;
+    return result;
+  }
+
+  private async startRebuild(rt: ProjectionRuntime, options: RebuildOptions): Promise<{ result: Promise<RebuildResult> }> {
     await this.ensureInitialized(rt);
+    const head = await this.events.headPosition();
     let lane = rt.rebuild;
     if (!lane || !lane.running) {
       if (rt.failure && rt.active?.running) await this.stopLane(rt.active);
@@ -340,20 +353,20 @@ export class ProjectionRunner implements ReadModelAccess {
       if (lane) await this.discardRebuild(rt, lane);
       lane = await this.freshRebuildLane(rt);
     }
-    const head = await this.events.headPosition();
+    const joined = lane;
     const nowMs = Date.parse(this.clock.now());
     const result = new Promise<RebuildResult>((resolve, reject) => {
       rt.watchers.push({
         onProgress: options.onProgress,
         startedAtMs: nowMs,
-        startDone: lane.events,
+        startDone: joined.events,
         total: distance(START, head),
         resolve,
         reject,
       });
     });
     if (!lane.running) this.launch(rt, lane, this.started && !this.stopping);
-    return result;
+    return { result };
   }
 
   private runtime(name: string): ProjectionRuntime {

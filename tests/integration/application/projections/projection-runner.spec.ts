@@ -341,9 +341,11 @@ describe('ProjectionRunner on the memory adapters', () => {
     expect((await doc(reads, 'counter_v1_r', 'tenant-a', 'c0'))?.count).toBe(5);
     expect(reads.digest()).not.toBe(before);
 
-    // The next rebuild goes back to the plain name, with the very documents the first build made.
-    const again = await offline.rebuild('counter');
+    // The next rebuild goes back to the plain name, with the very documents the first build made;
+    // a second call made meanwhile joins it instead of starting another.
+    const [again, joined] = await Promise.all([offline.rebuild('counter'), offline.rebuild('counter')]);
     expect(again.collection).toBe('counter_v1');
+    expect(joined).toEqual(again);
     expect(reads.digest()).toBe(before);
   });
 
