@@ -511,7 +511,8 @@ export class ProjectionRunner implements ReadModelAccess {
         return;
       } catch (error) {
         if (lane.stopped) return;
-        const fatal = fatalFailure(error);
+        // Offline (a CLI rebuild) nobody waits for a retry: the operator gets the error at once.
+        const fatal = fatalFailure(error) ?? (live ? null : { message: messageOf(error) });
         if (fatal) {
           this.fail(rt, fatal);
           return;

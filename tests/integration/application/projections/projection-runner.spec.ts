@@ -91,6 +91,26 @@ function gated(inner: MemoryReadStore): { store: ReadStore; hold(collection: str
   };
 }
 
+/** A memory read store whose next `failures` bulkWrites throw, as a disk or a network would. */
+function flaky(inner: MemoryReadStore, failures: number): ReadStore {
+  let left = failures;
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'bulkWrite') {
+        return async (collection: string, ops: readonly WriteOp[], meta?: Readonly<Record<string, unknown>>) => {
+          if (left > 0) {
+            left -= 1;
+            throw new Error('disk unavailable');
+          }
+          return target.bulkWrite(collection, ops, meta);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as ReadStore;
+}
+
 describe('ProjectionRunner on the memory adapters', () => {
   let events: MemoryEventStore;
   let reads: MemoryReadStore;
@@ -362,6 +382,26 @@ describe('ProjectionRunner on the memory adapters', () => {
     await r.waitFor('counter', next, 5000);
     expect((await doc(reads, 'counter_v1_r', 'tenant-a', 'c0'))?.count).toBe(3);
     expect(await reads.listCollections()).toEqual(['counter_v1_r']);
+  });
+
+  it('retries an infrastructure error while running, and reports it at once offline', async () => {
+    const positions = await appendEach(events, increments(6));
+    const warnings: string[] = [];
+    const r = runner({
+      eventStore: events,
+      readStore: flaky(reads, 2),
+      retryDelayMs: 1,
+      log: (level, message) => (level === 'warn' ? warnings.push(message) : undefined),
+    });
+    await r.start();
+    await r.waitFor('counter', positions[5], 5000);
+    expect(warnings).toEqual(['projection lane error; retrying', 'projection lane error; retrying']);
+    expect((await doc(reads, 'counter_v1', 'tenant-a', 'c0'))?.applied).toEqual([positions[0]]);
+    await r.stop();
+
+    const offline = runner({ eventStore: events, readStore: flaky(reads, 1), retryDelayMs: 1 });
+    await expect(offline.rebuild('counter')).rejects.toMatchObject({ code: 'PROJECTION_FAILED', message: expect.stringContaining('disk unavailable') });
+    expect((await offline.health())[0]).toMatchObject({ state: 'failed', error: { message: 'disk unavailable' } });
   });
 
   it('health reports lag in events and in time before the runner catches up', async () => {
