@@ -1,6 +1,8 @@
 import { accountListProjection } from './account-list/account-list.projection';
 import { auditLogProjection } from './audit-log/audit-log.projection';
+import { authSessionsProjection } from './auth-sessions/auth-sessions.projection';
 import type { Projection } from './projection';
+import { userListProjection } from './user-list/user-list.projection';
 
 /** Every projection the server runs and the replay CLI can rebuild. Add new ones here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [accountListProjection, auditLogProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [accountListProjection, auditLogProjection, userListProjection, authSessionsProjection];
