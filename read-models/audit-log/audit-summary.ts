@@ -1,5 +1,8 @@
 import type { AccountEvent } from '../../domain/account/account.events';
 import type { Event } from '../../domain/shared/event';
+import type { EmailClaimEvent } from '../../domain/user/email-claim';
+import type { SecurityAction, SecurityAttemptRecorded } from '../../domain/user/security-attempt';
+import type { PasswordSetReason, RefusedAction, SessionRevocationReason, SignInMethod, UserEvent } from '../../domain/user/user.events';
 
 /** One summary function per event type of a union: a type added to the union without one fails to compile. */
 export type SummariesOf<E extends Event> = {
@@ -31,12 +34,85 @@ const ACCOUNT_SUMMARIES: SummariesOf<AccountEvent> = {
   AccountClosed: (d) => (d.reason === 'deleted' ? 'Account deleted by its owner' : 'Account closed'),
 };
 
+const METHODS: Readonly<Record<SignInMethod, string>> = {
+  email: 'with a password',
+  google: 'with Google',
+  facebook: 'with Facebook',
+  oidc: 'with single sign-on',
+};
+
+const PASSWORD_SET: Readonly<Record<PasswordSetReason, string>> = {
+  generated: 'Password generated and emailed, to be changed at first sign-in',
+  changed: 'Password changed',
+  recovered: 'Password reset with a recovery link',
+};
+
+const REVOCATIONS: Readonly<Record<SessionRevocationReason, string>> = {
+  token_reused: 'Session revoked: an old refresh token was used again',
+  password_changed: 'Session revoked after a password change',
+  revoke_all: 'Session revoked: signed out everywhere',
+  account_deleted: 'Session revoked: account deleted',
+};
+
+const ACTIONS: Readonly<Record<RefusedAction | SecurityAction, string>> = {
+  register: 'registration',
+  'sign-in': 'sign-in',
+  refresh: 'session refresh',
+  recovery: 'password recovery',
+  'change-password': 'password change',
+  'delete-account': 'account deletion',
+  access: 'access',
+};
+
+/** A stable code from a closed list, in words; an unknown one (a newer writer) is still shown, readably. */
+const phrase = (table: Readonly<Record<string, string>>, code: unknown): string =>
+  typeof code === 'string' ? (Object.prototype.hasOwnProperty.call(table, code) ? table[code] : code.replace(/[_-]+/g, ' ')) : 'unknown';
+
+const refusal = (action: unknown, reason: unknown): string => `Refused ${phrase(ACTIONS, action)}: ${phrase({}, reason)}`;
+
+/**
+ * Summaries of the user events: roles, methods and reasons only. Emails, names, profiles, password
+ * and token hashes never appear; they are personal data or secrets.
+ */
+const USER_SUMMARIES: SummariesOf<UserEvent> = {
+  UserRegistered: (d) =>
+    `User registered as ${phrase({}, d.role)}, signs in ${phrase(METHODS, d.method)}${d.activated ? '' : '; pending until the first sign-in'}`,
+  UserPasswordSet: (d) => phrase(PASSWORD_SET, d.reason),
+  UserActivated: () => 'User activated',
+  UserSignedIn: (d) => `Signed in ${phrase(METHODS, d.method)}`,
+  UserSessionRefreshed: () => 'Session refreshed',
+  UserSignedOut: () => 'Signed out',
+  UserSessionRevoked: (d) => phrase(REVOCATIONS, d.reason),
+  UserAttemptRefused: (d) => refusal(d.action, d.reason),
+  UserRecoveryRequested: () => 'Password recovery link sent',
+  UserRecoveryCompleted: () => 'Password recovery link used',
+  UserProfileUpdated: () => 'Profile updated',
+  UserOnboardingFinished: (d) => (d.outcome === 'completed' ? 'Onboarding tour completed' : 'Onboarding tour dismissed'),
+  UserDeleted: (d) => (d.reason === 'account_deleted' ? 'User deleted with their account' : 'User deleted at their own request'),
+};
+
+const EMAIL_CLAIM_SUMMARIES: SummariesOf<EmailClaimEvent> = {
+  EmailClaimed: () => 'Email address registered to a new user',
+  EmailReleased: () => 'Email address released',
+};
+
+const SECURITY_SUMMARIES: SummariesOf<SecurityAttemptRecorded> = {
+  SecurityAttemptRecorded: (d) =>
+    `${refusal(d.action, d.reason)}${typeof d.targetTenantId === 'string' ? ` (reached for account ${quoted(d.targetTenantId)})` : ''}`,
+};
+
+const table = <E extends Event>(summaries: SummariesOf<E>): Readonly<Record<string, AnySummary>> =>
+  summaries as unknown as Readonly<Record<string, AnySummary>>;
+
 /**
  * Every event type with a summary of its own. Add the summaries of a new aggregate's events here
  * (as a `SummariesOf<ItsEvent>` object): never a password hash, token hash, key or personal field.
  */
 export const AUDIT_SUMMARIES: Readonly<Record<string, AnySummary>> = {
-  ...(ACCOUNT_SUMMARIES as unknown as Record<string, AnySummary>),
+  ...table(ACCOUNT_SUMMARIES),
+  ...table(USER_SUMMARIES),
+  ...table(EMAIL_CLAIM_SUMMARIES),
+  ...table(SECURITY_SUMMARIES),
 };
 
 /** `ComputerRenamed` → `Computer renamed`. */
