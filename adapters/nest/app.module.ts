@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { ACCOUNT_COMMAND_HANDLERS } from '../../application/account/account.commands';
 import { GetAccountHandler } from '../../application/account/account.queries';
+import { ListAuditEntriesHandler } from '../../application/audit/list-audit-entries.query';
 import { CommandRunner } from '../../application/command-runner';
 import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
 import { EVENT_STORE } from '../../application/ports/event-store.port';
@@ -12,6 +13,7 @@ import { READ_MODEL_ACCESS } from '../../application/ports/read-model-access.por
 import { READ_STORE } from '../../application/ports/read-store.port';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
 import { AccountsController } from '../http/accounts.controller';
+import { AuditController } from '../http/audit/audit.controller';
 import { CommandSender } from '../http/command-sender';
 import { HealthController } from '../http/health.controller';
 import { HealthService } from '../http/health.service';
@@ -67,7 +69,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AccountsController, HealthController, MetricsController],
+      controllers: [AccountsController, AuditController, HealthController, MetricsController],
       providers: [
         { provide: APP_INFRASTRUCTURE, useValue: infra },
         { provide: EVENT_STORE, useValue: infra.eventStore },
@@ -83,6 +85,7 @@ export class AppModule {
         CommandRunner,
         ...ACCOUNT_COMMAND_HANDLERS,
         GetAccountHandler,
+        ListAuditEntriesHandler,
         CommandSender,
         OperatorAuthGuard,
         HealthService,
