@@ -10,6 +10,8 @@ export interface ProblemDetails {
   readonly detail: string;
   readonly instance: string;
   readonly errors?: readonly string[];
+  /** Stable reason codes of a refusal (the weaknesses of a refused password), for clients to translate. */
+  readonly reasons?: readonly string[];
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -35,6 +37,26 @@ const EXACT: Readonly<Record<string, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   READ_MODEL_BEHIND: 503,
+  // Sign-in and sessions: the credential is missing, wrong or over.
+  INVALID_CREDENTIALS: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REUSED: 401,
+  SESSION_REVOKED: 401,
+  SESSION_EXPIRED: 401,
+  SESSION_UNKNOWN: 401,
+  // Signed in, but this credential check or this state refuses the action.
+  WRONG_CURRENT_PASSWORD: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  EMAIL_NOT_VERIFIED: 403,
+  EMAIL_ALREADY_REGISTERED: 409,
+  PASSWORD_NOT_SET: 409,
+  WEAK_PASSWORD: 422,
+  PASSWORD_UNCHANGED: 422,
+  RECOVERY_LINK_INVALID: 400,
+  RECOVERY_LINK_EXPIRED: 410,
+  RECOVERY_LINK_USED: 410,
+  RATE_LIMITED: 429,
 };
 
 /**
@@ -63,8 +85,10 @@ const TITLES: Readonly<Record<number, string>> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  410: 'Gone',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -106,14 +130,30 @@ export function toProblem(error: unknown, instance: string): MappedError {
     code = 'INTERNAL';
     detail = 'The server failed to handle the request';
   }
+  const reasons = stringList((error as { details?: Readonly<Record<string, unknown>> } | undefined)?.details?.reasons);
   const headers: Record<string, string> = {};
   if (code === 'READ_MODEL_BEHIND') headers['Retry-After'] = String(READ_MODEL_RETRY_AFTER_SECONDS);
+  const retryAfter = (error as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds;
+  if (status === 429 && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfter)));
   if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="switchboard"';
   return {
-    problem: { type: problemType(code), title: titleFor(status), status, code, detail, instance, ...(errors ? { errors } : {}) },
+    problem: {
+      type: problemType(code),
+      title: titleFor(status),
+      status,
+      code,
+      detail,
+      instance,
+      ...(errors ? { errors } : {}),
+      ...(reasons && status < 500 ? { reasons } : {}),
+    },
     headers,
     serverFault: status >= 500 && code !== 'READ_MODEL_BEHIND',
   };
+}
+
+function stringList(value: unknown): readonly string[] | undefined {
+  return Array.isArray(value) && value.every((e) => typeof e === 'string') ? value : undefined;
 }
 
 function fieldErrors(details: Readonly<Record<string, unknown>> | undefined): readonly string[] | undefined {
