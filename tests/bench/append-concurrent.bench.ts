@@ -70,6 +70,8 @@ async function run(options: BenchOptions) {
           largestGroup: store.stats().largestGroup,
           singleRounds: singleRates.map(Math.round).join(','),
           concurrentRounds: concurrentRates.map(Math.round).join(','),
+          // Each round's pair ran back to back; their median ratio resists a neighbour who was busy for half the run.
+          medianRoundRatio: Math.round(median(concurrentRates.map((x, i) => x / singleRates[i])) * 1000) / 1000,
         },
       }),
     ];

@@ -67,6 +67,8 @@ async function run(options: BenchOptions) {
           metadataBytes: rowSize.metadataBytes,
           commandRounds: commandRates.map(Math.round).join(','),
           rawRounds: rawRates.map(Math.round).join(','),
+          // Each round's pair ran back to back; their median ratio resists a neighbour who was busy for half the run.
+          medianRoundRatio: Math.round(median(commandRates.map((x, i) => x / rawRates[i])) * 1000) / 1000,
         },
       }),
     ];
