@@ -121,16 +121,13 @@ export class OpenIdIdentityProviders implements IdentityProviders {
     }
     const email = stringClaim(claims.email);
     if (email === undefined) throw new IdentityProviderError('EMAIL_MISSING', `${provider.label} gave no email address`);
-    if (!isTrue(claims.email_verified)) {
-      throw new IdentityProviderError('EMAIL_NOT_VERIFIED', `${provider.label} has not verified this email address`);
-    }
     const name = stringClaim(claims.name);
     return {
       provider: provider.id,
       kind: provider.kind,
       subject: String(claims.sub),
       email: normalizeEmail(email),
-      emailVerified: true,
+      emailVerified: isTrue(claims.email_verified),
       ...(name ? { name } : {}),
     };
   }
@@ -156,7 +153,7 @@ export class OpenIdIdentityProviders implements IdentityProviders {
     const me = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
     const subject = stringClaim(me.id) ?? (typeof me.id === 'number' ? String(me.id) : undefined);
     if (subject === undefined) throw new IdentityProviderError('PROVIDER_FAILED', `${provider.label} did not say who signed in`);
-    // The Graph API gives a person's email only once they confirmed it, and only if they granted it.
+    // The Graph API gives a person's email only once they confirmed it, and only if they granted it: one it gives is verified.
     const email = stringClaim(me.email);
     if (email === undefined) {
       throw new IdentityProviderError('EMAIL_MISSING', `${provider.label} gave no confirmed email address (or it was not shared)`);

@@ -29,8 +29,11 @@ export interface ProvidedIdentity {
   readonly subject: string;
   /** Lower-cased and trimmed. */
   readonly email: string;
-  /** Always true: `finish` refuses an email the provider has not verified. */
-  readonly emailVerified: true;
+  /**
+   * Whether the provider vouches for the email. `finish` reports an unverified one instead of refusing it, so
+   * that the sign-in use case refuses it and records the attempt in the audit log.
+   */
+  readonly emailVerified: boolean;
   readonly name?: string;
 }
 
@@ -40,16 +43,14 @@ export interface ProvidedIdentity {
  * - PROVIDER_STATE_INVALID: the answer does not belong to the flow this browser started (tampered, replayed or stale)
  * - PROVIDER_DENIED: the person cancelled or the provider refused them
  * - PROVIDER_FAILED: the provider could not be reached, or its answer did not verify
- * - EMAIL_MISSING: the provider gave no email (the person withheld it)
- * - EMAIL_NOT_VERIFIED: the provider does not vouch for the email
+ * - EMAIL_MISSING: the provider gave no email (the person withheld it, or Facebook has no confirmed one)
  */
 export type IdentityProviderErrorCode =
   | 'PROVIDER_UNKNOWN'
   | 'PROVIDER_STATE_INVALID'
   | 'PROVIDER_DENIED'
   | 'PROVIDER_FAILED'
-  | 'EMAIL_MISSING'
-  | 'EMAIL_NOT_VERIFIED';
+  | 'EMAIL_MISSING';
 
 export class IdentityProviderError extends ApplicationError {
   constructor(
@@ -71,7 +72,7 @@ export interface IdentityProviders {
   start(providerId: string, redirectUri: string): Promise<IdentityFlowStart>;
   /**
    * Redeems the provider's answer (the callback's query parameters) against the checks of the flow that
-   * started it, and returns the person. Throws IdentityProviderError; an unverified email is refused.
+   * started it, and returns the person. Throws IdentityProviderError.
    */
   finish(
     providerId: string,
