@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseMailSender } from '../mail/compose-mail';
+import { IDENTITY_PROVIDER_VARIABLES, readIdentityProviders, type IdentityProviderConfig } from '../oidc/identity-provider.config';
 import { findPackage } from '../system/package-info';
 
 /** Levels pino understands, plus `silent` for tests. */
@@ -32,6 +33,8 @@ export interface AppConfig {
   readonly mailFrom?: string;
   /** The console's address as users reach it, without a trailing slash; unset: the address the server listens on. */
   readonly publicUrl?: string;
+  /** Social sign-in: Google, Facebook and generic OpenID Connect issuers, from their variables; none when unset. */
+  readonly identityProviders: readonly IdentityProviderConfig[];
 }
 
 /** Sender used when MAIL_FROM is unset; only the outbox accepts it (an SMTP relay needs a real domain). */
@@ -107,6 +110,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '30000',
     meaning: 'How often the memory read store writes its snapshot (it also writes one at shutdown).',
   },
+  ...IDENTITY_PROVIDER_VARIABLES,
   {
     name: 'UI_DIST',
     default: 'ui-angular/dist/browser (in the repository)',
@@ -218,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     problems.push('MAIL_FROM: must be set with SMTP_URL (a relay refuses or files as spam a sender of no real domain)');
   }
   const publicUrl = url('PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, '');
+  const identityProviders = readIdentityProviders(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -236,6 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(smtpUrl ? { smtpUrl } : {}),
     ...(mailFrom ? { mailFrom } : {}),
     ...(publicUrl ? { publicUrl } : {}),
+    identityProviders,
   };
 }
 
@@ -276,5 +282,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     mail: config.smtpUrl ? `smtp ${redact(config.smtpUrl)}` : 'outbox DATA_DIR/outbox',
     mailFrom: config.mailFrom ?? DEFAULT_MAIL_FROM,
     publicUrl: config.publicUrl ?? '(listening address)',
+    identityProviders: config.identityProviders.map((p) => p.id),
   };
 }

@@ -47,11 +47,9 @@ export const IDENTITY_PROVIDER_VARIABLES = [
     meaning: 'App id of Facebook Login; set FACEBOOK_CLIENT_SECRET with it. Redirect URI: PUBLIC_URL/api/auth/oidc/facebook/callback.',
   },
   { name: 'FACEBOOK_CLIENT_SECRET', default: '(unset)', meaning: 'App secret of Facebook Login.' },
-  {
-    name: 'FACEBOOK_AUTHORIZATION_URL / FACEBOOK_TOKEN_URL / FACEBOOK_ME_URL',
-    default: `${FACEBOOK_DEFAULTS.authorizationUrl} / ${FACEBOOK_DEFAULTS.tokenUrl} / ${FACEBOOK_DEFAULTS.meUrl}`,
-    meaning: 'Facebook Login endpoints (another Graph API version, or a test server).',
-  },
+  { name: 'FACEBOOK_AUTHORIZATION_URL', default: FACEBOOK_DEFAULTS.authorizationUrl, meaning: 'Facebook Login dialog (another Graph API version, or a test server).' },
+  { name: 'FACEBOOK_TOKEN_URL', default: FACEBOOK_DEFAULTS.tokenUrl, meaning: 'Facebook Login token endpoint.' },
+  { name: 'FACEBOOK_ME_URL', default: FACEBOOK_DEFAULTS.meUrl, meaning: 'Graph API `me` (asked for id, name and email).' },
   {
     name: 'OIDC_<NAME>_ISSUER',
     default: '(unset)',
