@@ -334,6 +334,10 @@ describe('User decider: profile and onboarding', () => {
     spec.given(activeUser).when(cmd('UpdateProfile', { userId: 'u1', profile }, ownerOfA1)).thenThrows('USER_FORBIDDEN');
   });
 
+  it('knows only two ways to finish the tour', () => {
+    spec.given(activeUser).when(cmd('FinishOnboarding', { userId: 'u1', outcome: 'skipped' as 'dismissed' })).thenThrows('USER_ONBOARDING_OUTCOME_INVALID');
+  });
+
   it('finishes the onboarding tour once and remembers it', () => {
     spec.given(activeUser).when(cmd('FinishOnboarding', { userId: 'u1', outcome: 'dismissed' })).then([{ type: 'UserOnboardingFinished', data: { userId: 'u1', outcome: 'dismissed', finishedAt: now } }]);
     spec.given([...activeUser, { type: 'UserOnboardingFinished', data: { userId: 'u1', outcome: 'dismissed', finishedAt: t0 } }]).when(cmd('FinishOnboarding', { userId: 'u1', outcome: 'completed' })).then([]);

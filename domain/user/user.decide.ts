@@ -262,6 +262,9 @@ export function updateProfile(command: UpdateProfile, state: UserState): UserEve
 export function finishOnboarding(command: FinishOnboarding, state: UserState): UserEvent[] {
   const { data, context } = command;
   const user = assertSelf(state, context.principal);
+  if (data.outcome !== 'dismissed' && data.outcome !== 'completed') {
+    throw new DomainError('USER_ONBOARDING_OUTCOME_INVALID', 'The tour is either dismissed or completed');
+  }
   if (user.onboarding !== 'pending') return [];
   return [{ type: 'UserOnboardingFinished', data: { userId: user.userId, outcome: data.outcome, finishedAt: context.now } }];
 }
