@@ -63,6 +63,8 @@ export async function identityHarness() {
   let n = 0;
 
   return {
+    module,
+    runner: module.get(CommandRunner),
     clock,
     raw,
     store,
