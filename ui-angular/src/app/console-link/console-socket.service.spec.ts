@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { FakeSocketServer } from '../../testing/fake-web-socket';
 import { healthyView } from '../../testing/health-views';
 import {
+  CONSOLE_ACCESS_TOKEN,
   CONSOLE_SOCKET_URL,
   ConsoleSocketService,
   RECONNECT_BASE_MS,
@@ -89,5 +90,27 @@ describe('ConsoleSocketService', () => {
     expect(server.latest.sent).not.toContainEqual({ event: 'unsubscribe', data: { topics: ['health'] } });
     releaseB();
     expect(server.latest.sent).toContainEqual({ event: 'unsubscribe', data: { topics: ['health'] } });
+  });
+
+  it('says hello with the access token of the signed-in user, read at each connection', () => {
+    let token: string | null = 'access-1';
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: WEB_SOCKET_FACTORY, useValue: server.factory },
+        { provide: CONSOLE_SOCKET_URL, useValue: 'ws://server.test/console' },
+        { provide: CONSOLE_ACCESS_TOKEN, useValue: () => token },
+      ],
+    });
+    const signedInLink = TestBed.inject(ConsoleSocketService);
+    signedInLink.watch(['health']);
+    server.latest.open();
+    expect(server.latest.sent[0]).toEqual({ event: 'hello', data: { protocol: 1, token: 'access-1' } });
+
+    token = null;
+    server.latest.serverClose();
+    jest.advanceTimersByTime(RECONNECT_MAX_MS);
+    server.latest.open();
+    expect(server.latest.sent[0]).toEqual({ event: 'hello', data: { protocol: 1 } });
   });
 });

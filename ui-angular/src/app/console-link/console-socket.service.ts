@@ -35,6 +35,12 @@ export const CONSOLE_SOCKET_URL = new InjectionToken<string>('CONSOLE_SOCKET_URL
   },
 });
 
+/** The signed-in user's access token for the hello; none (anonymous) until the auth feature provides it. */
+export const CONSOLE_ACCESS_TOKEN = new InjectionToken<() => string | null | undefined>('CONSOLE_ACCESS_TOKEN', {
+  providedIn: 'root',
+  factory: () => () => undefined,
+});
+
 /** Reconnect delays grow from 1 s to 30 s; jitter keeps a restarted server from a stampede of consoles. */
 export const RECONNECT_BASE_MS = 1_000;
 export const RECONNECT_MAX_MS = 30_000;
@@ -51,6 +57,7 @@ type ServerData<E extends ServerEvent> = Extract<ConsoleServerMessage, { event: 
 export class ConsoleSocketService {
   private readonly createSocket = inject(WEB_SOCKET_FACTORY);
   private readonly url = inject(CONSOLE_SOCKET_URL);
+  private readonly accessToken = inject(CONSOLE_ACCESS_TOKEN);
   private readonly topicUsers = new Map<ConsoleTopic, number>();
   private readonly messages = new Subject<ConsoleServerMessage>();
   private readonly stateSubject = new BehaviorSubject<ConsoleLinkState>('idle');
@@ -103,7 +110,8 @@ export class ConsoleSocketService {
     socket.onopen = () => {
       this.failedAttempts = 0;
       this.setState('open');
-      this.send({ event: 'hello', data: { protocol: CONSOLE_PROTOCOL_VERSION } });
+      const token = this.accessToken();
+      this.send({ event: 'hello', data: token ? { protocol: CONSOLE_PROTOCOL_VERSION, token } : { protocol: CONSOLE_PROTOCOL_VERSION } });
       const topics = [...this.topicUsers.keys()];
       if (topics.length > 0) this.send({ event: 'subscribe', data: { topics } });
     };
