@@ -19,7 +19,11 @@ import type { AccountView } from '../../read-models/account-list/account-list.vi
 import { AccountViewDto, CommandAcceptedDto, ProblemDto, RegisterAccountDto, RenameAccountDto } from './account.dto';
 import { CommandSender } from './command-sender';
 import type { HttpResponse } from './http-types';
-import { OperatorAuthGuard, operatorIn } from './operator-auth.guard';
+import { operatorIn } from './operator-auth.guard';
+import { AuthGuard } from './principal/auth.guard';
+import { OperatorOnly } from './principal/auth-route.decorators';
+import { CurrentCaller, type Caller } from './principal/caller';
+import { TenantAccess } from './principal/tenant-access';
 import { HttpProblem } from './problem-details';
 import { RequestMeta } from './request-context';
 
@@ -43,24 +47,27 @@ function accepted(res: HttpResponse, id: string, result: CommandResult): Command
 const ApiCommonProblems = () =>
   applyDecorators(
     ApiResponse({ status: 400, description: 'Invalid body, parameter or header', type: ProblemDto }),
-    ApiResponse({ status: 401, description: 'Missing or wrong bearer token', type: ProblemDto }),
-    ApiResponse({ status: 403, description: 'Not allowed in this tenant', type: ProblemDto }),
+    ApiResponse({ status: 401, description: 'Missing, expired or revoked bearer token', type: ProblemDto }),
+    ApiResponse({ status: 403, description: 'Another tenant’s account (ACCOUNT_FORBIDDEN, recorded), or a role that may not do this', type: ProblemDto }),
     ApiResponse({ status: 413, description: 'Body larger than 100 kB', type: ProblemDto }),
   );
 
 @ApiTags('accounts')
 @ApiBearerAuth()
 @ApiCommonProblems()
-@UseGuards(OperatorAuthGuard)
+@UseGuards(AuthGuard)
 @Controller('api/accounts')
 export class AccountsController {
   constructor(
     private readonly commands: CommandSender,
     private readonly queries: QueryBus,
+    private readonly tenants: TenantAccess,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  /** Opening a tenant by hand is the operator's; people register through POST /api/auth/register. */
   @Post()
+  @OperatorOnly()
   @HttpCode(201)
   @ApiBody({ type: RegisterAccountDto })
   @ApiCreatedResponse({ type: CommandAcceptedDto, description: 'Registered; ETag carries the revision' })
@@ -76,12 +83,18 @@ export class AccountsController {
   @ApiOkResponse({ type: AccountViewDto })
   @ApiResponse({ status: 404, type: ProblemDto })
   @ApiResponse({ status: 503, description: 'The read model did not reach minPosition in time (Retry-After)', type: ProblemDto })
-  async get(@Param('id') id: string, @Query('minPosition') minPosition?: string): Promise<AccountViewDto> {
+  async get(
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+    @RequestMeta() meta: CommandMeta,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<AccountViewDto> {
     if (minPosition !== undefined && !isPosition(minPosition)) {
       throw new HttpProblem('VALIDATION_FAILED', 'minPosition must be a position as returned by a command', 400);
     }
+    const principal = await this.tenants.principalIn(caller, id, 'account', meta);
     const view = await this.queries.execute<GetAccountQuery, AccountView | null>(
-      new GetAccountQuery(operatorIn(id), id, minPosition ? { minPosition } : {}),
+      new GetAccountQuery(principal, id, minPosition ? { minPosition } : {}),
     );
     if (!view) throw new HttpProblem('ACCOUNT_NOT_FOUND', 'No such account', 404);
     const { _pos: _ignored, ...rest } = view;
@@ -99,11 +112,13 @@ export class AccountsController {
     @Param('id') id: string,
     @Body() body: RenameAccountDto,
     @Headers('if-match') ifMatch: string | undefined,
+    @CurrentCaller() caller: Caller,
     @RequestMeta() meta: CommandMeta,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<CommandAcceptedDto> {
     const pinned = parseIfMatch(ifMatch);
-    const command = new RenameAccountCommand(operatorIn(id), { accountId: id, name: body.name }, withIfMatch(meta, pinned));
+    const principal = await this.tenants.principalIn(caller, id, 'account', meta);
+    const command = new RenameAccountCommand(principal, { accountId: id, name: body.name }, withIfMatch(meta, pinned));
     return accepted(res, id, await this.commands.send(command));
   }
 
@@ -114,11 +129,13 @@ export class AccountsController {
   async close(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,
+    @CurrentCaller() caller: Caller,
     @RequestMeta() meta: CommandMeta,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<CommandAcceptedDto> {
     const pinned = parseIfMatch(ifMatch);
-    const command = new CloseAccountCommand(operatorIn(id), { accountId: id }, withIfMatch(meta, pinned));
+    const principal = await this.tenants.principalIn(caller, id, 'account', meta);
+    const command = new CloseAccountCommand(principal, { accountId: id }, withIfMatch(meta, pinned));
     return accepted(res, id, await this.commands.send(command));
   }
 }

@@ -7,19 +7,36 @@ import { ACCOUNT_COMMAND_HANDLERS } from '../../application/account/account.comm
 import { GetAccountHandler } from '../../application/account/account.queries';
 import { ListAuditEntriesHandler } from '../../application/audit/list-audit-entries.query';
 import { CommandRunner } from '../../application/command-runner';
+import { ACCESS_TOKENS, OPAQUE_TOKENS } from '../../application/ports/access-tokens.port';
 import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
 import { EVENT_STORE } from '../../application/ports/event-store.port';
+import { MAILER } from '../../application/ports/mailer.port';
+import { PASSWORD_HASHER } from '../../application/ports/password-hasher.port';
+import { RATE_LIMITER } from '../../application/ports/rate-limiter.port';
 import { READ_MODEL_ACCESS } from '../../application/ports/read-model-access.port';
 import { READ_STORE } from '../../application/ports/read-store.port';
+import { SECRET_GENERATOR } from '../../application/ports/secret-generator.port';
+import { KEY_STORE } from '../../application/ports/key-store.port';
+import { USER_PROVIDERS } from '../../application/user';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
 import { AccountsController } from '../http/accounts.controller';
 import { AuditController } from '../http/audit/audit.controller';
+import { AuthController } from '../http/auth/auth.controller';
+import { AuthMails } from '../http/auth/auth-mails';
+import { LoginThrottle } from '../http/auth/login-throttle';
+import { PublicLinks } from '../http/auth/public-links';
+import { SessionTokens } from '../http/auth/session-tokens';
+import { MeController } from '../http/me/me.controller';
 import { CommandSender } from '../http/command-sender';
 import { HealthController } from '../http/health.controller';
 import { HealthService } from '../http/health.service';
 import type { HttpRequest } from '../http/http-types';
 import { MetricsController } from '../http/metrics.controller';
 import { OPERATOR_TOKEN, OperatorAuthGuard } from '../http/operator-auth.guard';
+import { AuthGuard } from '../http/principal/auth.guard';
+import { PrincipalResolver } from '../http/principal/principal-resolver';
+import { SessionRevocations } from '../http/principal/session-revocations';
+import { TenantAccess } from '../http/principal/tenant-access';
 import { HttpProblem } from '../http/problem-details';
 import { ProblemFilter } from '../http/problem.filter';
 import { AppMetrics } from '../system/metrics';
@@ -69,7 +86,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AccountsController, AuditController, HealthController, MetricsController],
+      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController],
       providers: [
         { provide: APP_INFRASTRUCTURE, useValue: infra },
         { provide: EVENT_STORE, useValue: infra.eventStore },
@@ -80,6 +97,13 @@ export class AppModule {
         { provide: ID_GENERATOR, useValue: infra.ids },
         { provide: AppMetrics, useValue: infra.metrics },
         { provide: OPERATOR_TOKEN, useValue: infra.operatorToken.token },
+        { provide: ACCESS_TOKENS, useValue: infra.accessTokens },
+        { provide: OPAQUE_TOKENS, useValue: infra.opaqueTokens },
+        { provide: RATE_LIMITER, useValue: infra.rateLimiter },
+        { provide: MAILER, useValue: infra.mailer },
+        { provide: PASSWORD_HASHER, useValue: infra.passwordHasher },
+        { provide: SECRET_GENERATOR, useValue: infra.secrets },
+        { provide: KEY_STORE, useValue: infra.keyStore },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
         CommandRunner,
@@ -88,6 +112,15 @@ export class AppModule {
         ListAuditEntriesHandler,
         CommandSender,
         OperatorAuthGuard,
+        ...USER_PROVIDERS,
+        SessionRevocations,
+        PrincipalResolver,
+        AuthGuard,
+        TenantAccess,
+        LoginThrottle,
+        SessionTokens,
+        AuthMails,
+        PublicLinks,
         HealthService,
         ConsoleGateway,
         LifecycleService,

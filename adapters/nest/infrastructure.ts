@@ -5,18 +5,26 @@ import { ProjectionRunner } from '../../application/projections/projection-runne
 import type { AccessTokens, OpaqueTokens } from '../../application/ports/access-tokens.port';
 import type { Clock, IdGenerator } from '../../application/ports/clock.port';
 import type { EventStore } from '../../application/ports/event-store.port';
+import type { KeyStore } from '../../application/ports/key-store.port';
 import type { Mailer } from '../../application/ports/mailer.port';
+import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 import type { RateLimiter } from '../../application/ports/rate-limiter.port';
+import type { SecretGenerator } from '../../application/ports/secret-generator.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
 import type { Projection } from '../../read-models/projection';
 import { ALL_PROJECTIONS } from '../../read-models';
+import { USER_PERSONAL_DATA } from '../../domain/user/user.personal-data';
 import type { AuthSecretSource } from '../auth-tokens/auth-secret';
 import { openHmacAccessTokens } from '../auth-tokens/hmac-access-tokens.adapter';
 import { CryptoOpaqueTokens } from '../auth-tokens/opaque-tokens.adapter';
+import { CryptoShreddingEventStore } from '../crypto-shredding/crypto-shredding-event-store.adapter';
+import { SqliteKeyStore } from '../crypto-shredding/sqlite-key-store.adapter';
 import { OutboxMailer } from '../mail/outbox-mailer.adapter';
 import { SmtpMailer } from '../mail/smtp-mailer.adapter';
+import { Argon2PasswordHasher } from '../password-argon2/argon2-password-hasher.adapter';
 import { MemoryRateLimiter } from '../ratelimit/memory-rate-limiter.adapter';
 import { RedisRateLimiter } from '../ratelimit/redis-rate-limiter.adapter';
+import { NodeSecretGenerator } from '../secrets/node-secret-generator.adapter';
 import { InstrumentedEventStore } from '../system/instrumented-event-store';
 import { AppMetrics } from '../system/metrics';
 import { loadOperatorToken, type OperatorTokenSource } from '../system/operator-token';
@@ -27,6 +35,8 @@ import { openEventStore, openReadStore, type EventStoreAdapter, type ReadStoreAd
 
 export const EVENTS_FILE = 'events.sqlite3';
 export const SNAPSHOT_FILE = 'readstore.snapshot';
+/** Subject keys of crypto-shredding, apart from the events so that a copy of the log alone reveals no personal data. */
+export const KEYS_FILE = 'keys.sqlite3';
 
 /** What tests and tools may replace when booting the app. */
 export interface InfrastructureOverrides {
@@ -41,6 +51,8 @@ export interface InfrastructureOverrides {
   readonly mailer?: Mailer;
   /** Replaces the configured login rate limiter (Redis or memory); the app closes it at shutdown. */
   readonly rateLimiter?: RateLimiter;
+  /** Replaces argon2id with the default parameters. */
+  readonly passwordHasher?: PasswordHasher;
 }
 
 /** Request headers that carry credentials: never written to a log. */
@@ -60,8 +72,10 @@ export interface AppInfrastructure {
   readonly logger: PinoLogger;
   readonly lock: ServerLock;
   readonly operatorToken: OperatorTokenSource;
-  /** The event store as the app uses it: instrumented for metrics. */
+  /** The event store as the app uses it: personal fields sealed with their subject's key, instrumented for metrics. */
   readonly eventStore: EventStore;
+  /** Per-subject keys; deleting one erases that subject's personal data everywhere. */
+  readonly keyStore: KeyStore;
   readonly eventStoreAdapter: EventStoreAdapter;
   readonly readStore: ReadStore;
   readonly readStoreAdapter: ReadStoreAdapter;
@@ -73,6 +87,8 @@ export interface AppInfrastructure {
   readonly accessTokens: AccessTokens;
   readonly authSecretOrigin: AuthSecretSource['origin'];
   readonly opaqueTokens: OpaqueTokens;
+  readonly passwordHasher: PasswordHasher;
+  readonly secrets: SecretGenerator;
   /** Login back-off: Redis when REDIS_URL is set (shared by every node), else in-process. */
   readonly rateLimiter: RateLimiter;
   /** SMTP when SMTP_URL is set, else the outbox. */
@@ -111,10 +127,13 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       overrides.mailer || config.smtpUrl
         ? undefined
         : new OutboxMailer({ dataDir: config.dataDir, from: mailFrom, clock, log: (message, fields) => mailLog.info(fields, message) });
-    const mailer = overrides.mailer ?? outbox ?? new SmtpMailer({ url: config.smtpUrl as string, from: mailFrom, clock });
+    const smtp = overrides.mailer || !config.smtpUrl ? undefined : new SmtpMailer({ url: config.smtpUrl, from: mailFrom, clock });
+    const mailer = overrides.mailer ?? outbox ?? (smtp as SmtpMailer);
 
+    const keyStore = SqliteKeyStore.open(path.join(config.dataDir, KEYS_FILE));
+    undo.push(() => keyStore.close());
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
-    const eventStore = new InstrumentedEventStore(rawEvents.store, metrics);
+    const eventStore = new InstrumentedEventStore(new CryptoShreddingEventStore(rawEvents.store, keyStore, USER_PERSONAL_DATA), metrics);
     const runnerLog = logger.child({ component: 'projections' });
     const runner = new ProjectionRunner({
       eventStore,
@@ -141,7 +160,9 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
         await step('writing the read-store snapshot', () => read.store.flush());
         await step('closing the read store', () => read.store.close());
         await step('closing the event store', () => rawEvents.store.close());
+        await step('closing the key store', () => keyStore.close());
         await step('closing the rate limiter', () => rateLimiter.close());
+        await step('closing the mail transport', async () => smtp?.close());
         await step('releasing the lock', () => lock.release());
         if (errors.length > 0) throw errors[0];
       })();
@@ -154,6 +175,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       lock,
       operatorToken,
       eventStore,
+      keyStore,
       eventStoreAdapter: rawEvents.adapter,
       readStore: read.store,
       readStoreAdapter: read.adapter,
@@ -164,6 +186,8 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       accessTokens,
       authSecretOrigin,
       opaqueTokens: new CryptoOpaqueTokens(),
+      passwordHasher: overrides.passwordHasher ?? new Argon2PasswordHasher(),
+      secrets: new NodeSecretGenerator(),
       rateLimiter,
       mailer,
       ...(outbox ? { outbox } : {}),

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMeta } from '../../../application/handle-command';
+import { CLOCK, type Clock } from '../../../application/ports/clock.port';
+import { LOGIN_BACKOFF, RATE_LIMITER, type BackoffRule, type RateLimiter } from '../../../application/ports/rate-limiter.port';
+import { SecurityAttemptRecorder } from '../../../application/user/security-attempts';
+import { HttpProblem } from '../problem-details';
+
+/**
+ * Per source address: many people may share one (an office behind NAT), so more free failures than
+ * per account, then the same doubling back-off.
+ */
+export const LOGIN_IP_BACKOFF: BackoffRule = { ...LOGIN_BACKOFF, freeFailures: 20 };
+
+/** Blocked attempts recorded per key and block: one event tells the story, a flood of them would fill the log. */
+const MAX_REMEMBERED_BLOCKS = 10_000;
+
+export interface LoginKeys {
+  readonly account: string;
+  readonly ip: string | undefined;
+}
+
+/**
+ * Sign-in back-off per account (the email's hash) and per source address. A blocked attempt is refused
+ * with 429 and Retry-After before any password is checked; the first refusal of each block, and each
+ * failure that starts a block, are recorded in the anonymous security stream.
+ */
+@Injectable()
+export class LoginThrottle {
+  private readonly recordedBlocks = new Map<string, number>();
+
+  constructor(
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    private readonly security: SecurityAttemptRecorder,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  keys(emailHash: string, ip: string | undefined): LoginKeys {
+    return { account: `login:account:${emailHash}`, ip: ip ? `login:ip:${ip}` : undefined };
+  }
+
+  /** Throws 429 TOO_MANY_ATTEMPTS (Retry-After) while either key is blocked. */
+  async assertAllowed(keys: LoginKeys, emailHash: string, meta: CommandMeta): Promise<void> {
+    const checks = await Promise.all([this.limiter.check(keys.account), keys.ip ? this.limiter.check(keys.ip) : undefined]);
+    const blocked = checks.filter((c) => c !== undefined && !c.allowed);
+    if (blocked.length === 0) return;
+    const retryAfterMs = Math.max(...blocked.map((c) => c?.retryAfterMs ?? 0));
+    const scope = checks[0]?.allowed === false ? 'account' : 'ip';
+    if (this.firstRefusalOfBlock(scope === 'account' ? keys.account : (keys.ip as string), retryAfterMs)) {
+      await this.security.record(null, { action: 'sign-in', reason: `rate_limited_${scope}`, emailHash }, meta);
+    }
+    throw tooMany(retryAfterMs);
+  }
+
+  /** Counts a failed sign-in on both keys; records the failure that starts a block. */
+  async failed(keys: LoginKeys, emailHash: string, meta: CommandMeta): Promise<void> {
+    const [account, ip] = await Promise.all([
+      this.limiter.fail(keys.account, LOGIN_BACKOFF),
+      keys.ip ? this.limiter.fail(keys.ip, LOGIN_IP_BACKOFF) : undefined,
+    ]);
+    const tripped = [account.blockedForMs > 0 ? 'account' : undefined, ip && ip.blockedForMs > 0 ? 'ip' : undefined].filter(Boolean);
+    if (tripped.length > 0) {
+      await this.security.record(null, { action: 'sign-in', reason: `rate_limit_tripped_${tripped.join('_')}`, emailHash }, meta);
+    }
+  }
+
+  /** A success forgets the account's failures (the address keeps its count: it may be guessing at many accounts). */
+  async succeeded(keys: LoginKeys): Promise<void> {
+    await this.limiter.reset(keys.account);
+  }
+
+  private firstRefusalOfBlock(key: string, retryAfterMs: number): boolean {
+    // The block's end identifies it: a later failure makes a new block with a later end.
+    const endsAt = Date.parse(this.clock.now()) + retryAfterMs;
+    const known = this.recordedBlocks.get(key);
+    // The limiter read its own clock: allow for the milliseconds between the two reads.
+    if (known !== undefined && Math.abs(known - endsAt) < 1_000) return false;
+    if (this.recordedBlocks.size >= MAX_REMEMBERED_BLOCKS) this.recordedBlocks.clear();
+    this.recordedBlocks.set(key, endsAt);
+    return true;
+  }
+}
+
+export function tooMany(retryAfterMs: number): HttpProblem {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpProblem('TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${retryAfterSeconds} s`, 429, { retryAfterSeconds });
+}
