@@ -7,11 +7,21 @@ import type { MeView, Profile, TokenPair } from '@contracts/auth.contracts';
 import { AUTH_API } from '../app/auth/auth-api';
 import { authInterceptor } from '../app/auth/auth.interceptor';
 import { AuthService } from '../app/auth/auth.service';
+import { WEB_SOCKET_FACTORY } from '../app/console-link/console-socket.service';
 import { provideI18n } from '../app/i18n/provide-i18n';
+import { FakeSocketServer } from './fake-web-socket';
 
-/** HttpClient with the console's interceptor, answered by HttpTestingController; translations. */
-export function consoleTestProviders(): (Provider | EnvironmentProviders)[] {
-  return [provideHttpClient(withInterceptors([authInterceptor])), provideHttpClientTesting(), provideI18n()];
+/**
+ * HttpClient with the console's interceptor, answered by HttpTestingController; translations; an
+ * in-memory console link, so that no page ever opens a real socket.
+ */
+export function consoleTestProviders(sockets = new FakeSocketServer()): (Provider | EnvironmentProviders)[] {
+  return [
+    provideHttpClient(withInterceptors([authInterceptor])),
+    provideHttpClientTesting(),
+    provideI18n(),
+    { provide: WEB_SOCKET_FACTORY, useValue: sockets.factory },
+  ];
 }
 
 let issued = 0;

@@ -166,7 +166,8 @@ export class AuthService {
   }
 
   private async restore(): Promise<void> {
-    if (!this.readRefreshToken()) return;
+    // Already signed in (this tab signed in before anything asked): nothing to restore.
+    if (this.signedIn() || !this.readRefreshToken()) return;
     try {
       await this.refresh();
     } catch {
