@@ -12,6 +12,7 @@ import {
   login,
   mailTo,
   signedUp,
+  template,
   type Pair,
 } from './auth-kit';
 
@@ -34,7 +35,7 @@ describe('sign-in flows over HTTP', () => {
     const registered = await request(app.url).post('/api/auth/register').send({ email, accountName: 'Ann’s computers', language: 'fr' }).expect(202);
     expect(registered.body).toEqual({ status: 'mail-sent' });
 
-    const mail = await mailTo(app, email);
+    const mail = await mailTo(app, email, template('registration-password'));
     expect(mail.subject).toBe('Votre compte Switchboard est prêt');
     expect(linkIn(mail.text, '/sign-in').href).toBe(`${PUBLIC_URL}/sign-in`);
     const generated = generatedPassword(mail.text);
@@ -62,7 +63,7 @@ describe('sign-in flows over HTTP', () => {
     // The forced session is over; the generated password no longer opens anything.
     expect((await request(app.url).get('/api/me').set(forced).expect(401)).body.code).toBe('SESSION_REVOKED');
     expect((await request(app.url).post('/api/auth/login').send({ email, password: generated }).expect(401)).body.code).toBe('INVALID_CREDENTIALS');
-    const notice = await mailTo(app, email, (m) => m.headers['x-switchboard-template'] === 'password-changed');
+    const notice = await mailTo(app, email, template('password-changed'));
     expect(linkIn(notice.text, '/recover').href).toBe(`${PUBLIC_URL}/recover`);
 
     const profile = { firstName: 'Ann', lastName: 'Lovelace', country: 'fr', language: 'fr', timeZone: 'Europe/Paris', timeFormat: '24h', title: 'Technicienne' };
@@ -150,7 +151,7 @@ describe('sign-in flows over HTTP', () => {
     const email = 'forgetful@example.com';
     const { pair } = await signedUp(app, email);
     expect((await request(app.url).post('/api/auth/recovery').send({ email, language: 'de' }).expect(202)).body).toEqual({ status: 'accepted' });
-    const mail = await mailTo(app, email, (m) => m.headers['x-switchboard-template'] === 'password-recovery');
+    const mail = await mailTo(app, email, template('password-recovery'));
     expect(mail.subject).toMatch(/Switchboard/);
     const link = linkIn(mail.text, '/recover/complete');
     expect(link.origin + link.pathname).toBe(`${PUBLIC_URL}/recover/complete`);
@@ -166,7 +167,7 @@ describe('sign-in flows over HTTP', () => {
     expect(again.body.code).toBe('RECOVERY_LINK_USED');
 
     await request(app.url).post('/api/auth/recovery').send({ email }).expect(202);
-    const late = await mailTo(app, email, (m) => m.headers['x-switchboard-template'] === 'password-recovery' && !m.text.includes(token));
+    const late = await mailTo(app, email, template('password-recovery'));
     const lateToken = linkIn(late.text, '/recover/complete').searchParams.get('token') as string;
     clock.advance(61 * 60_000);
     const expired = await request(app.url).post('/api/auth/recovery/complete').send({ token: lateToken, newPassword: 'Another-Fine-Pass-9' }).expect(410);

@@ -16,18 +16,33 @@ export interface Pair {
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-/** Waits (bounded) for the newest outbox mail to `to` that satisfies `accept`. */
+const delivered = new WeakMap<E2eApp, Set<string>>();
+
+/**
+ * Waits (bounded) for a mail to `to` that satisfies `accept` and that no earlier call returned: the next
+ * such mail. (Outbox names sort by time; under a frozen test clock several share one instant.)
+ */
 export async function mailTo(app: E2eApp, to: string, accept: (mail: OutboxMail) => boolean = () => true, timeoutMs = 5000): Promise<OutboxMail> {
   const outbox = app.infra.outbox;
   if (!outbox) throw new Error('the app does not write to the outbox');
+  const seen = delivered.get(app) ?? new Set<string>();
+  delivered.set(app, seen);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mail = await outbox.latest(to);
-    if (mail && accept(mail)) return mail;
-    if (Date.now() > deadline) throw new Error(`no matching mail to ${to} within ${timeoutMs} ms`);
+    for (const entry of await outbox.list()) {
+      if (seen.has(entry.messageId)) continue;
+      const mail = await outbox.read(entry.file);
+      if (mail.to.some((address) => address.toLowerCase() === to.toLowerCase()) && accept(mail)) {
+        seen.add(entry.messageId);
+        return mail;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no new matching mail to ${to} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export const template = (name: string) => (mail: OutboxMail) => mail.headers['x-switchboard-template'] === name;
 
 export async function mailCount(app: E2eApp, to: string): Promise<number> {
   const outbox = app.infra.outbox;
@@ -55,7 +70,7 @@ export function linkIn(text: string, path: string): URL {
 
 export async function register(app: E2eApp, email: string, extra: Record<string, unknown> = {}): Promise<string> {
   await request(app.url).post('/api/auth/register').send({ email, ...extra }).expect(202);
-  return generatedPassword((await mailTo(app, email, (m) => m.headers['x-switchboard-template'] === 'registration-password')).text);
+  return generatedPassword((await mailTo(app, email, template('registration-password'))).text);
 }
 
 export async function login(app: E2eApp, email: string, password: string): Promise<Pair> {
