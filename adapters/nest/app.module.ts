@@ -22,6 +22,7 @@ import { ProjectionRunner } from '../../application/projections/projection-runne
 import { AccountsController } from '../http/accounts.controller';
 import { AuditController } from '../http/audit/audit.controller';
 import { AuthController } from '../http/auth/auth.controller';
+import { OidcController } from '../http/auth/oidc.controller';
 import { AuthMails } from '../http/auth/auth-mails';
 import { LoginThrottle } from '../http/auth/login-throttle';
 import { PublicLinks } from '../http/auth/public-links';
@@ -39,6 +40,7 @@ import { SessionRevocations } from '../http/principal/session-revocations';
 import { TenantAccess } from '../http/principal/tenant-access';
 import { HttpProblem } from '../http/problem-details';
 import { ProblemFilter } from '../http/problem.filter';
+import { oidcProviders } from '../oidc/oidc.providers';
 import { AppMetrics } from '../system/metrics';
 import { ConsoleGateway } from '../ws/console.gateway';
 import type { AppInfrastructure } from './infrastructure';
@@ -86,7 +88,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController],
+      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController, OidcController],
       providers: [
         { provide: APP_INFRASTRUCTURE, useValue: infra },
         { provide: EVENT_STORE, useValue: infra.eventStore },
@@ -121,6 +123,7 @@ export class AppModule {
         SessionTokens,
         AuthMails,
         PublicLinks,
+        ...oidcProviders(infra.config),
         HealthService,
         ConsoleGateway,
         LifecycleService,

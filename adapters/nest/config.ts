@@ -33,8 +33,8 @@ export interface AppConfig {
   readonly mailFrom?: string;
   /** The console's address as users reach it, without a trailing slash; unset: the address the server listens on. */
   readonly publicUrl?: string;
-  /** Social sign-in: Google, Facebook and generic OpenID Connect issuers, from their variables; none when unset. */
-  readonly identityProviders: readonly IdentityProviderConfig[];
+  /** Social sign-in: Google, Facebook and generic OpenID Connect issuers, from their variables; unset: none. */
+  readonly identityProviders?: readonly IdentityProviderConfig[];
 }
 
 /** Sender used when MAIL_FROM is unset; only the outbox accepts it (an SMTP relay needs a real domain). */
@@ -241,7 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(smtpUrl ? { smtpUrl } : {}),
     ...(mailFrom ? { mailFrom } : {}),
     ...(publicUrl ? { publicUrl } : {}),
-    identityProviders,
+    ...(identityProviders.length > 0 ? { identityProviders } : {}),
   };
 }
 
@@ -282,6 +282,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     mail: config.smtpUrl ? `smtp ${redact(config.smtpUrl)}` : 'outbox DATA_DIR/outbox',
     mailFrom: config.mailFrom ?? DEFAULT_MAIL_FROM,
     publicUrl: config.publicUrl ?? '(listening address)',
-    identityProviders: config.identityProviders.map((p) => p.id),
+    identityProviders: (config.identityProviders ?? []).map((p) => p.id),
   };
 }
