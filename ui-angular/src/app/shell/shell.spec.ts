@@ -1,11 +1,14 @@
 import { ApplicationInitStatus, Component } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { HttpTestingController } from '@angular/common/http/testing';
+import { Router, provideRouter } from '@angular/router';
 
+import { consoleTestProviders, meView, profile, settle, signedIn } from '../../testing/auth-fixtures';
+import { byTestId, maybeByTestId } from '../../testing/dom';
+import { AUTH_API } from '../auth/auth-api';
 import { LANGUAGE_STORAGE_KEY } from '../i18n/language.service';
-import { provideI18n } from '../i18n/provide-i18n';
 import { NAV_ITEMS } from './nav-items';
-import { Shell } from './shell';
+import { BARE_LAYOUT, Shell } from './shell';
 
 @Component({ template: '<p data-testid="page">page</p>' })
 class StubPage {}
@@ -13,7 +16,14 @@ class StubPage {}
 async function renderShell(): Promise<ComponentFixture<Shell>> {
   TestBed.configureTestingModule({
     imports: [Shell],
-    providers: [provideRouter(NAV_ITEMS.map((item) => ({ path: item.path, component: StubPage }))), provideI18n()],
+    providers: [
+      provideRouter([
+        ...NAV_ITEMS.map((item) => ({ path: item.path, component: StubPage })),
+        { path: 'sign-in', component: StubPage, data: { [BARE_LAYOUT]: true } },
+        { path: 'profile', component: StubPage },
+      ]),
+      ...consoleTestProviders(),
+    ],
   });
   await TestBed.inject(ApplicationInitStatus).donePromise;
   const fixture = TestBed.createComponent(Shell);
@@ -92,5 +102,45 @@ describe('Shell', () => {
 
     expect(menuLabels(fixture)).toContain('Registro de auditoría');
     expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBeNull();
+  });
+
+  describe('user menu', () => {
+    beforeEach(() => jest.spyOn(navigator, 'languages', 'get').mockReturnValue(['en-US']));
+
+    it('offers sign-in at the bottom left when signed out', async () => {
+      const fixture = await renderShell();
+      expect(byTestId(fixture, 'nav-sign-in').getAttribute('href')).toBe('/sign-in');
+      expect(maybeByTestId(fixture, 'user-menu')).toBeNull();
+    });
+
+    it('shows the signed-in user with their profile and sign-out', async () => {
+      const fixture = await renderShell();
+      await signedIn(meView({ profile: profile({ firstName: 'Ann', lastName: 'Smith' }), onboarding: 'completed' }));
+      await fixture.whenStable();
+
+      expect(byTestId(fixture, 'user-name').textContent?.trim()).toBe('Ann Smith');
+      expect(maybeByTestId(fixture, 'signout')).toBeNull();
+      byTestId(fixture, 'user-menu').click();
+      await fixture.whenStable();
+      expect(byTestId(fixture, 'user-menu-profile').getAttribute('href')).toBe('/profile');
+
+      byTestId(fixture, 'signout').click();
+      const http = TestBed.inject(HttpTestingController);
+      http.expectOne(AUTH_API.logout).flush(null, { status: 204, statusText: 'No Content' });
+      await settle(fixture);
+      expect(TestBed.inject(Router).url).toBe('/sign-in?reason=signed-out');
+      expect(maybeByTestId(fixture, 'user-menu')).toBeNull();
+      http.verify();
+    });
+
+    it('hides the left menu on the sign-in page', async () => {
+      const fixture = await renderShell();
+      await TestBed.inject(Router).navigateByUrl('/sign-in');
+      await fixture.whenStable();
+      expect(fixture.nativeElement.querySelector('nav')).toBeNull();
+      await TestBed.inject(Router).navigateByUrl('/computers');
+      await fixture.whenStable();
+      expect(menuLabels(fixture)).toContain('Computers');
+    });
   });
 });
