@@ -57,6 +57,8 @@ const EXACT: Readonly<Record<string, number>> = {
   RECOVERY_LINK_EXPIRED: 410,
   RECOVERY_LINK_USED: 410,
   TOO_MANY_ATTEMPTS: 429,
+  // The mail relay refused or could not be reached: not the client's fault, and not ours alone.
+  MAIL_DELIVERY_FAILED: 502,
 };
 
 /**
@@ -90,6 +92,7 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 

@@ -95,6 +95,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
     app.useLogger(app.get(Logger));
     app.disable('x-powered-by');
+    // Only named proxies may set the client address: sign-in back-off is per address.
+    if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
     app.use(correlationMiddleware);
     app.useBodyParser('json', { limit: MAX_BODY_BYTES });
     app.use(bodyErrorMiddleware);

@@ -33,6 +33,11 @@ export interface AppConfig {
   readonly mailFrom?: string;
   /** The console's address as users reach it, without a trailing slash; unset: the address the server listens on. */
   readonly publicUrl?: string;
+  /**
+   * Which reverse proxies may name the client address in X-Forwarded-For (Express `trust proxy`): a hop
+   * count or addresses/subnets. Unset: none, the socket address is the client's (sign-in back-off is per address).
+   */
+  readonly trustProxy?: number | readonly string[];
   /** Social sign-in: Google, Facebook and generic OpenID Connect issuers, from their variables; unset: none. */
   readonly identityProviders?: readonly IdentityProviderConfig[];
 }
@@ -104,6 +109,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'PUBLIC_URL',
     default: '(unset: the address the server listens on)',
     meaning: 'The console address users reach (https://switchboard.example.com); links in mails point there.',
+  },
+  {
+    name: 'TRUST_PROXY',
+    default: '(unset: no proxy; the client address is the socket address)',
+    meaning:
+      'Behind a reverse proxy: the number of proxy hops (1), or their addresses/subnets (10.0.0.0/8,loopback). ' +
+      'Sign-in back-off is per client address: without it, every user behind the proxy shares one.',
   },
   {
     name: 'SNAPSHOT_INTERVAL_MS',
@@ -222,6 +234,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     problems.push('MAIL_FROM: must be set with SMTP_URL (a relay refuses or files as spam a sender of no real domain)');
   }
   const publicUrl = url('PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, '');
+  const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
   const identityProviders = readIdentityProviders(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -242,7 +255,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(mailFrom ? { mailFrom } : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(identityProviders.length > 0 ? { identityProviders } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const PROXY_ADDRESS = /^[0-9A-Fa-f.:]+(\/[0-9]{1,3})?$/;
+
+/** A hop count, or a comma list of addresses, subnets and Express's names; `true` (trust anyone) is refused. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): number | string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (/^[0-9]+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops >= 1 && hops <= 10) return hops;
+  } else {
+    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    if (entries.length > 0 && entries.every((e) => PROXY_NAMES.has(e) || PROXY_ADDRESS.test(e))) return entries;
+  }
+  problems.push(
+    `TRUST_PROXY=${JSON.stringify(raw)}: must be a hop count from 1 to 10 or a comma list of proxy addresses/subnets (loopback, linklocal, uniquelocal allowed); "true" would let any client choose its address`,
+  );
+  return undefined;
 }
 
 /** The text of `--help`: usage and the table of variables. */
@@ -282,6 +315,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     mail: config.smtpUrl ? `smtp ${redact(config.smtpUrl)}` : 'outbox DATA_DIR/outbox',
     mailFrom: config.mailFrom ?? DEFAULT_MAIL_FROM,
     publicUrl: config.publicUrl ?? '(listening address)',
+    trustProxy: config.trustProxy ?? 'none',
     identityProviders: (config.identityProviders ?? []).map((p) => p.id),
   };
 }

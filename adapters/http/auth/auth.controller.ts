@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Logger, Post, Req, UseGuards, applyDecorators } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Req, UseGuards, applyDecorators } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RegisterResponse } from '../../../application/contracts/auth.contracts';
 import type { CommandMeta, CommandResult } from '../../../application/handle-command';
-import { RATE_LIMITER, type BackoffRule, type RateLimiter } from '../../../application/ports/rate-limiter.port';
 import { CompleteRecoveryCommand } from '../../../application/user/complete-recovery.command';
 import { RefreshSessionCommand } from '../../../application/user/refresh-session.command';
 import { RegisterByEmailCommand, type RegisterByEmailResult } from '../../../application/user/register-by-email.command';
@@ -25,12 +24,6 @@ import { AuthMails } from './auth-mails';
 import { LoginThrottle } from './login-throttle';
 import { SessionTokens } from './session-tokens';
 
-/**
- * Recovery mails to one address: three in a row freely, then one more per doubling delay, so that
- * nobody can bury an inbox under links. A blocked request still answers 202 (it reveals nothing) and sends nothing.
- */
-export const RECOVERY_MAIL_BACKOFF: BackoffRule = { freeFailures: 3, baseDelayMs: 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 };
-
 const ApiProblems = (...statuses: readonly [number, string][]) =>
   applyDecorators(
     ApiResponse({ status: 400, description: 'Invalid body (VALIDATION_FAILED)', type: ProblemDto }),
@@ -50,7 +43,6 @@ export class AuthController {
     private readonly sessions: SessionRevocations,
     private readonly mails: AuthMails,
     private readonly users: UserCommandSupport,
-    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
   /** A new client space owned by the person; the generated password goes out by mail before the answer. */
@@ -143,14 +135,8 @@ export class AuthController {
   @ApiBody({ type: RecoveryRequestDto })
   @ApiAcceptedResponse({ type: AcceptedDto, description: 'A link was mailed if the email belongs to an account' })
   async requestRecovery(@Body() body: RecoveryRequestDto, @RequestMeta() meta: CommandMeta): Promise<AcceptedDto> {
-    const emailHash = this.users.emailHash(body.email);
-    const key = `recovery:account:${emailHash}`;
-    const status = await this.limiter.check(key);
-    if (!status.allowed) {
-      await this.users.security.record(null, { action: 'recovery', reason: 'rate_limited', emailHash }, meta);
-      return { status: 'accepted' };
-    }
-    await this.limiter.fail(key, RECOVERY_MAIL_BACKOFF);
+    // Too many links to one address: still 202 (the limit reveals nothing), and no mail.
+    if (!(await this.throttle.recoveryMailAllowed(this.users.emailHash(body.email), meta))) return { status: 'accepted' };
     const result = await this.commands.execute<RequestRecoveryCommand, RequestRecoveryResult>(new RequestRecoveryCommand({ email: body.email }, meta));
     const mail = result.mail;
     if (mail) {

@@ -1,15 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CommandMeta } from '../../../application/handle-command';
 import { CLOCK, type Clock } from '../../../application/ports/clock.port';
-import { LOGIN_BACKOFF, RATE_LIMITER, type BackoffRule, type RateLimiter } from '../../../application/ports/rate-limiter.port';
+import {
+  LOGIN_BACKOFF,
+  RATE_LIMITER,
+  type BackoffRule,
+  type RateLimitFailure,
+  type RateLimitStatus,
+  type RateLimiter,
+} from '../../../application/ports/rate-limiter.port';
 import { SecurityAttemptRecorder } from '../../../application/user/security-attempts';
 import { HttpProblem } from '../problem-details';
 
 /**
  * Per source address: many people may share one (an office behind NAT), so more free failures than
- * per account, then the same doubling back-off.
+ * per account and forgotten after a quiet hour, then the same doubling back-off.
  */
-export const LOGIN_IP_BACKOFF: BackoffRule = { ...LOGIN_BACKOFF, freeFailures: 20 };
+export const LOGIN_IP_BACKOFF: BackoffRule = { ...LOGIN_BACKOFF, freeFailures: 20, windowMs: 60 * 60_000 };
+
+/**
+ * Recovery mails to one address: three in a row freely, then one more per doubling delay, so that
+ * nobody can bury an inbox under links.
+ */
+export const RECOVERY_MAIL_BACKOFF: BackoffRule = { freeFailures: 3, baseDelayMs: 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 };
 
 /** Blocked attempts recorded per key and block: one event tells the story, a flood of them would fill the log. */
 const MAX_REMEMBERED_BLOCKS = 10_000;
@@ -26,6 +39,7 @@ export interface LoginKeys {
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly logger = new Logger('login-throttle');
   private readonly recordedBlocks = new Map<string, number>();
 
   constructor(
@@ -40,7 +54,10 @@ export class LoginThrottle {
 
   /** Throws 429 TOO_MANY_ATTEMPTS (Retry-After) while either key is blocked. */
   async assertAllowed(keys: LoginKeys, emailHash: string, meta: CommandMeta): Promise<void> {
-    const checks = await Promise.all([this.limiter.check(keys.account), keys.ip ? this.limiter.check(keys.ip) : undefined]);
+    const checks = await this.unlessDown<(RateLimitStatus | undefined)[]>(
+      () => Promise.all([this.limiter.check(keys.account), keys.ip ? this.limiter.check(keys.ip) : undefined]),
+      [undefined, undefined],
+    );
     const blocked = checks.filter((c) => c !== undefined && !c.allowed);
     if (blocked.length === 0) return;
     const retryAfterMs = Math.max(...blocked.map((c) => c?.retryAfterMs ?? 0));
@@ -53,11 +70,11 @@ export class LoginThrottle {
 
   /** Counts a failed sign-in on both keys; records the failure that starts a block. */
   async failed(keys: LoginKeys, emailHash: string, meta: CommandMeta): Promise<void> {
-    const [account, ip] = await Promise.all([
-      this.limiter.fail(keys.account, LOGIN_BACKOFF),
-      keys.ip ? this.limiter.fail(keys.ip, LOGIN_IP_BACKOFF) : undefined,
-    ]);
-    const tripped = [account.blockedForMs > 0 ? 'account' : undefined, ip && ip.blockedForMs > 0 ? 'ip' : undefined].filter(Boolean);
+    const [account, ip] = await this.unlessDown<(RateLimitFailure | undefined)[]>(
+      () => Promise.all([this.limiter.fail(keys.account, LOGIN_BACKOFF), keys.ip ? this.limiter.fail(keys.ip, LOGIN_IP_BACKOFF) : undefined]),
+      [undefined, undefined],
+    );
+    const tripped = [account && account.blockedForMs > 0 ? 'account' : undefined, ip && ip.blockedForMs > 0 ? 'ip' : undefined].filter(Boolean);
     if (tripped.length > 0) {
       await this.security.record(null, { action: 'sign-in', reason: `rate_limit_tripped_${tripped.join('_')}`, emailHash }, meta);
     }
@@ -65,7 +82,37 @@ export class LoginThrottle {
 
   /** A success forgets the account's failures (the address keeps its count: it may be guessing at many accounts). */
   async succeeded(keys: LoginKeys): Promise<void> {
-    await this.limiter.reset(keys.account);
+    await this.unlessDown(() => this.limiter.reset(keys.account), undefined);
+  }
+
+  /**
+   * Whether another recovery mail may go to this address now; counts this request. A refused one is
+   * recorded once per block. The caller answers 202 either way: the limit must not reveal the account.
+   */
+  async recoveryMailAllowed(emailHash: string, meta: CommandMeta): Promise<boolean> {
+    const key = `recovery:account:${emailHash}`;
+    const status = await this.unlessDown(() => this.limiter.check(key), undefined);
+    if (status && !status.allowed) {
+      if (this.firstRefusalOfBlock(key, status.retryAfterMs)) {
+        await this.security.record(null, { action: 'recovery', reason: 'rate_limited', emailHash }, meta);
+      }
+      return false;
+    }
+    await this.unlessDown(() => this.limiter.fail(key, RECOVERY_MAIL_BACKOFF), undefined);
+    return true;
+  }
+
+  /**
+   * A limiter that cannot be reached (Redis down) does not stop people from signing in: the attempt
+   * goes on unthrottled (argon2 still makes each guess slow) and the outage is logged loudly.
+   */
+  private async unlessDown<T>(run: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.logger.error({ err: error }, 'the rate limiter failed; the request goes on without it');
+      return fallback;
+    }
   }
 
   private firstRefusalOfBlock(key: string, retryAfterMs: number): boolean {
