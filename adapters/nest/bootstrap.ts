@@ -75,7 +75,11 @@ function setUpOpenApi(app: NestExpressApplication): void {
           '?minPosition=<position> on queries to read your writes. Errors are application/problem+json with a stable code.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The operator token (OPERATOR_TOKEN or DATA_DIR/operator-token)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: "A user's access token (POST /api/auth/login, 15 minutes), or the operator token (OPERATOR_TOKEN or DATA_DIR/operator-token)",
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
