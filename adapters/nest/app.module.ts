@@ -7,7 +7,7 @@ import { ACCOUNT_COMMAND_HANDLERS } from '../../application/account/account.comm
 import { GetAccountHandler } from '../../application/account/account.queries';
 import { ListAuditEntriesHandler } from '../../application/audit/list-audit-entries.query';
 import { CommandRunner } from '../../application/command-runner';
-import { ACCESS_TOKENS, OPAQUE_TOKENS } from '../../application/ports/access-tokens.port';
+import { ACCESS_TOKENS } from '../../application/ports/access-tokens.port';
 import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
 import { EVENT_STORE } from '../../application/ports/event-store.port';
 import { MAILER } from '../../application/ports/mailer.port';
@@ -100,7 +100,6 @@ export class AppModule {
         { provide: AppMetrics, useValue: infra.metrics },
         { provide: OPERATOR_TOKEN, useValue: infra.operatorToken.token },
         { provide: ACCESS_TOKENS, useValue: infra.accessTokens },
-        { provide: OPAQUE_TOKENS, useValue: infra.opaqueTokens },
         { provide: RATE_LIMITER, useValue: infra.rateLimiter },
         { provide: MAILER, useValue: infra.mailer },
         { provide: PASSWORD_HASHER, useValue: infra.passwordHasher },

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
-import type { AccessTokens, OpaqueTokens } from '../../application/ports/access-tokens.port';
+import type { AccessTokens } from '../../application/ports/access-tokens.port';
 import type { Clock, IdGenerator } from '../../application/ports/clock.port';
 import type { EventStore } from '../../application/ports/event-store.port';
 import type { KeyStore } from '../../application/ports/key-store.port';
@@ -16,7 +16,6 @@ import { ALL_PROJECTIONS } from '../../read-models';
 import { USER_PERSONAL_DATA } from '../../domain/user/user.personal-data';
 import type { AuthSecretSource } from '../auth-tokens/auth-secret';
 import { openHmacAccessTokens } from '../auth-tokens/hmac-access-tokens.adapter';
-import { CryptoOpaqueTokens } from '../auth-tokens/opaque-tokens.adapter';
 import { CryptoShreddingEventStore } from '../crypto-shredding/crypto-shredding-event-store.adapter';
 import { SqliteKeyStore } from '../crypto-shredding/sqlite-key-store.adapter';
 import { OutboxMailer } from '../mail/outbox-mailer.adapter';
@@ -86,8 +85,8 @@ export interface AppInfrastructure {
   /** Signs and checks access tokens; key from AUTH_SECRET or DATA_DIR/auth-secret. */
   readonly accessTokens: AccessTokens;
   readonly authSecretOrigin: AuthSecretSource['origin'];
-  readonly opaqueTokens: OpaqueTokens;
   readonly passwordHasher: PasswordHasher;
+  /** The one source of generated passwords, 256-bit tokens and their SHA-256 digests (refresh tokens, recovery links). */
   readonly secrets: SecretGenerator;
   /** Login back-off: Redis when REDIS_URL is set (shared by every node), else in-process. */
   readonly rateLimiter: RateLimiter;
@@ -185,7 +184,6 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       ids,
       accessTokens,
       authSecretOrigin,
-      opaqueTokens: new CryptoOpaqueTokens(),
       passwordHasher: overrides.passwordHasher ?? new Argon2PasswordHasher(),
       secrets: new NodeSecretGenerator(),
       rateLimiter,

@@ -1,7 +1,6 @@
 import { ApplicationError } from '../errors';
 
 export const ACCESS_TOKENS = Symbol('AccessTokens');
-export const OPAQUE_TOKENS = Symbol('OpaqueTokens');
 
 /** What an access token says about its bearer. */
 export interface AccessTokenClaims {
@@ -41,12 +40,4 @@ export interface AccessTokens {
   issue(claims: AccessTokenClaims, ttlSeconds: number): string;
   /** The token's claims, or throws AccessTokenError (TOKEN_EXPIRED only for a genuine token past its expiry). */
   verify(token: string): VerifiedAccessToken;
-}
-
-/** Random bearer secrets that are stored only as hashes (refresh tokens, recovery links). */
-export interface OpaqueTokens {
-  /** A new token of 256 random bits, URL-safe. */
-  newToken(): string;
-  /** The form that is stored and compared: a stolen store does not reveal usable tokens. */
-  hash(token: string): string;
 }
