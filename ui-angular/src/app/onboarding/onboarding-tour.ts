@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, afterNextRender, computed, effect, inject, output, signal } from '@angular/core';
 import { TranslatePipe } from '@ngx-translate/core';
 
 import { AuthService } from '../auth/auth.service';
@@ -114,6 +114,9 @@ export class OnboardingTour {
 
   constructor() {
     effect(() => this.highlight.emit(this.step().targets));
+    // A modal dialog takes the focus, so keyboard and screen-reader users land in it.
+    const host = inject<ElementRef<HTMLElement>>(ElementRef);
+    afterNextRender(() => host.nativeElement.querySelector<HTMLButtonElement>('[data-testid="tour-next"]')?.focus());
   }
 
   protected next(): void {
