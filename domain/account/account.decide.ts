@@ -1,8 +1,16 @@
 import { DomainError } from '../shared/domain-error';
 import { assertNever, type Decider, type Principal } from '../shared/event';
+import {
+  allocateComputerSlot,
+  issueEnrollmentToken,
+  releaseComputerSlot,
+  revokeEnrollmentToken,
+  setAccountComputerLimit,
+} from './account-plan.decide';
+import type { AccountPlanCommand } from './account-plan.commands';
 import type { AccountCommand, CloseAccount, DeleteAccount, RegisterAccount, RenameAccount } from './account.commands';
 import type { AccountEvent } from './account.events';
-import { evolve, initialState, type AccountState } from './account.state';
+import { evolve, initialState, type AccountState, type AccountStreamEvent } from './account.state';
 
 export const ACCOUNT_NAME_MAX = 100;
 
@@ -94,7 +102,10 @@ export function deleteAccount(command: DeleteAccount, state: AccountState): Acco
   ];
 }
 
-export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+/** Every command of an account stream: its lifecycle and its computers plan. */
+export type AccountStreamCommand = AccountCommand | AccountPlanCommand;
+
+export function decide(command: AccountStreamCommand, state: AccountState): AccountStreamEvent[] {
   switch (command.type) {
     case 'RegisterAccount':
       return registerAccount(command, state);
@@ -104,9 +115,19 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       return closeAccount(command, state);
     case 'DeleteAccount':
       return deleteAccount(command, state);
+    case 'SetAccountComputerLimit':
+      return setAccountComputerLimit(command, state);
+    case 'AllocateComputerSlot':
+      return allocateComputerSlot(command, state);
+    case 'ReleaseComputerSlot':
+      return releaseComputerSlot(command, state);
+    case 'IssueEnrollmentToken':
+      return issueEnrollmentToken(command, state);
+    case 'RevokeEnrollmentToken':
+      return revokeEnrollmentToken(command, state);
     default:
       return assertNever(command, 'account command');
   }
 }
 
-export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { decide, evolve, initialState };
+export const accountDecider: Decider<AccountStreamCommand, AccountStreamEvent, AccountState> = { decide, evolve, initialState };

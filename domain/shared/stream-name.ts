@@ -2,10 +2,21 @@ import { DomainError } from './domain-error';
 
 /**
  * Stream categories: one per aggregate, plus `emailclaim` (an email is registered once across all
- * tenants) and `security` (refused attempts that belong to no known user). Hyphen-free so
- * `<category>-<id>` splits unambiguously.
+ * tenants), `security` (refused attempts that belong to no known user) and `computergroups` (an
+ * account's tree of computer groups, one stream per account). Hyphen-free so `<category>-<id>`
+ * splits unambiguously.
  */
-export const STREAM_CATEGORIES = ['account', 'user', 'computer', 'session', 'ticket', 'portal', 'emailclaim', 'security'] as const;
+export const STREAM_CATEGORIES = [
+  'account',
+  'user',
+  'computer',
+  'computergroups',
+  'session',
+  'ticket',
+  'portal',
+  'emailclaim',
+  'security',
+] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export type StreamName<C extends StreamCategory = StreamCategory> = `${C}-${string}`;
