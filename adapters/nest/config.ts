@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseMailSender } from '../mail/compose-mail';
+import { AGENT_LINK_VARIABLES, readAgentLinkConfig, type AgentLinkConfig } from '../ws/agent-link.config';
 import { IDENTITY_PROVIDER_VARIABLES, readIdentityProviders, type IdentityProviderConfig } from '../oidc/identity-provider.config';
 import { findPackage } from '../system/package-info';
 
@@ -40,6 +41,8 @@ export interface AppConfig {
   readonly trustProxy?: number | readonly string[];
   /** Social sign-in: Google, Facebook and generic OpenID Connect issuers, from their variables; unset: none. */
   readonly identityProviders?: readonly IdentityProviderConfig[];
+  /** Agent link: heartbeats, sweeps, screenshots, node id, demo computer; unset: DEFAULT_AGENT_LINK. */
+  readonly agentLink?: AgentLinkConfig;
 }
 
 /** Sender used when MAIL_FROM is unset; only the outbox accepts it (an SMTP relay needs a real domain). */
@@ -123,6 +126,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     meaning: 'How often the memory read store writes its snapshot (it also writes one at shutdown).',
   },
   ...IDENTITY_PROVIDER_VARIABLES,
+  ...AGENT_LINK_VARIABLES,
   {
     name: 'UI_DIST',
     default: 'ui-angular/dist/browser (in the repository)',
@@ -236,6 +240,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
   const publicUrl = url('PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, '');
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
   const identityProviders = readIdentityProviders(env, problems);
+  const agentLink = readAgentLinkConfig(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -256,6 +261,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(publicUrl ? { publicUrl } : {}),
     ...(identityProviders.length > 0 ? { identityProviders } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
+    agentLink,
   };
 }
 
@@ -317,5 +323,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     publicUrl: config.publicUrl ?? '(listening address)',
     trustProxy: config.trustProxy ?? 'none',
     identityProviders: (config.identityProviders ?? []).map((p) => p.id),
+    agentLink: config.agentLink,
   };
 }
