@@ -11,7 +11,7 @@ import { HOME_AFTER_SIGN_IN } from './sign-in-page';
  * Reads the token pair the server put in the URL fragment after a social sign-in. A fragment never
  * reaches a server or a Referer; the page then replaces the URL so the tokens leave the history too.
  * Accepts `accessToken`/`refreshToken`/`expiresIn`/`mustChangePassword` (or their snake_case forms),
- * and `error` (a code) when the provider or the server refused.
+ * and `error` (a code). The server sends refusals to `/sign-in?error=<CODE>` instead; both are shown.
  */
 export function tokensFromFragment(fragment: string | null): TokenPair | { error: string } {
   const params = new URLSearchParams((fragment ?? '').replace(/^#/, ''));

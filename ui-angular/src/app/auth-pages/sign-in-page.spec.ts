@@ -186,4 +186,15 @@ describe('Sign-in page', () => {
     expect(router.url).toBe('/status');
     http.expectOne('/health').flush(healthyView());
   });
+
+  it('explains a social sign-in the server refused (/sign-in?error=CODE)', async () => {
+    await openSignIn('/sign-in?error=USER_EMAIL_UNVERIFIED');
+    expect(byTestId(harness.fixture, 'signin-social-error').dataset['code']).toBe('USER_EMAIL_UNVERIFIED');
+    expect(text(harness.fixture, 'signin-social-error')).toBe('This email address has not been verified.');
+
+    // The same page with another query: the component stays, the message follows.
+    await harness.navigateByUrl('/sign-in?error=OIDC_STATE_MISMATCH');
+    await settle(harness.fixture);
+    expect(text(harness.fixture, 'signin-social-error')).toContain('(OIDC_STATE_MISMATCH)');
+  });
 });

@@ -6,7 +6,7 @@ import { TranslatePipe } from '@ngx-translate/core';
 import { safeReturnUrl } from '../auth/auth.guards';
 import { AuthService } from '../auth/auth.service';
 import { type Problem, problemOf } from '../auth/problem';
-import { ProblemMessage } from '../shared/problem-message';
+import { ProblemMessage, isExplainedCode } from '../shared/problem-message';
 import { ProviderButtons } from './provider-buttons';
 
 /** Where a user lands after signing in when no page asked for it: the first entry of the menu. */
@@ -28,6 +28,8 @@ export class SignInPage {
   /** Query parameters. */
   readonly returnUrl = input<string | undefined>();
   readonly reason = input<string | undefined>();
+  /** Set by the server when a social sign-in failed (`/sign-in?error=<CODE>`). */
+  readonly error = input<string | undefined>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     email: ['', [Validators.required, Validators.email]],
@@ -40,6 +42,11 @@ export class SignInPage {
   protected readonly reasonKey = computed(() => {
     const reason = this.reason();
     return reason && REASONS.has(reason) ? `signIn.reason.${reason}` : null;
+  });
+  protected readonly socialError = computed(() => {
+    const code = this.error();
+    if (!code || !/^[A-Z][A-Z_]{2,63}$/.test(code)) return null;
+    return { code, key: isExplainedCode(code) ? `errors.${code}` : 'callback.failed' };
   });
   private countdown: ReturnType<typeof setInterval> | undefined;
 

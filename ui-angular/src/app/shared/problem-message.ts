@@ -34,6 +34,9 @@ export const EXPLAINED_CODES = [
 export const PASSWORD_WEAKNESSES = ['too_short', 'too_long', 'single_class', 'contains_email', 'common_pattern'] as const;
 
 const explained = new Set<string>(EXPLAINED_CODES);
+
+/** Whether `errors.<code>` has a text of its own. */
+export const isExplainedCode = (code: string): boolean => explained.has(code);
 const weaknesses = new Set<string>(PASSWORD_WEAKNESSES);
 
 /** A refused request, explained: the message for its code, the reasons of a weak password, the wait after 429. */
