@@ -1,23 +1,31 @@
 import { existsSync } from 'node:fs';
 import { START, distance } from '../../application/ports/position';
 import { verifyEventStore } from '../eventstore-shared/hash-chain';
-import { SqliteEventStore } from '../eventstore-sqlite/sqlite-event-store.adapter';
-import { EXIT_FAILED, EXIT_OK, dataDirPaths, formatCount, formatDuration, type CliIo } from './cli-io';
+import type { EventStore } from '../../application/ports/event-store.port';
+import { openEventStore } from '../nest/store-factory';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, cliConfig, dataDirPaths, formatCount, formatDuration, type CliIo } from './cli-io';
 import { ProgressBar } from './progress-bar';
 
 /**
- * `audit:verify`: walks every stream's hash chain in the embedded event store. Read-only, so it
- * may run while the server is up (SQLite WAL lets readers in beside the writer).
+ * `audit:verify`: walks every stream's hash chain in the configured event store (SQLite in DATA_DIR, or
+ * EventStoreDB with EVENTSTORE_URL). Read-only, so it may run while the server is up (SQLite WAL lets
+ * readers in beside the writer).
+ *
+ * It reads the RAW adapter on purpose, never the crypto-shredding stack the server and `replay` use
+ * (openEventStoreStack): the chain covers events as stored, personal fields as ciphertext, so that it
+ * verifies without any key and still verifies after a subject's key was deleted.
  */
 export async function auditVerify(io: CliIo, dataDirOption: string | undefined): Promise<number> {
+  const config = cliConfig(io, 'audit:verify', dataDirOption);
+  if (!config) return EXIT_USAGE;
   const paths = dataDirPaths(io, dataDirOption);
-  if (!existsSync(paths.eventsFile)) {
+  if (!config.eventStoreUrl && !existsSync(paths.eventsFile)) {
     io.stderr.write(`switchboard audit:verify: no event store at ${paths.eventsFile} (set DATA_DIR or --data-dir)\n`);
     return EXIT_FAILED;
   }
-  let store: SqliteEventStore;
+  let store: EventStore;
   try {
-    store = SqliteEventStore.open({ file: paths.eventsFile });
+    store = (await openEventStore(config, paths.eventsFile)).store;
   } catch (error) {
     io.stderr.write(`switchboard audit:verify: ${(error as Error).message}\n`);
     return EXIT_FAILED;

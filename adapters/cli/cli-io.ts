@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from '../nest/config';
 
 /** Where the CLI writes; the process streams in `main.ts`, string buffers in tests. */
 export interface CliOutput {
@@ -39,6 +40,20 @@ export function dataDirPaths(io: CliIo, option?: string): DataDirPaths {
     eventsFile: path.join(dataDir, EVENTS_FILE),
     snapshotFile: path.join(dataDir, SNAPSHOT_FILE),
   };
+}
+
+/**
+ * The server's configuration from the CLI's environment, `--data-dir` before DATA_DIR, so that a tool
+ * opens the stores the server would. Null, with the problems on stderr, when the configuration is invalid.
+ */
+export function cliConfig(io: CliIo, command: string, dataDirOption?: string): AppConfig | null {
+  try {
+    return loadConfig({ ...io.env, ...(dataDirOption !== undefined ? { DATA_DIR: dataDirOption } : {}) }, io.cwd);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`switchboard ${command}: ${error.message}\n`);
+    return null;
+  }
 }
 
 /** Whole seconds as `1h02m03s`, `2m05s` or `7s`. */

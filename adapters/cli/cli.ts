@@ -21,7 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   let exitCode = EXIT_OK;
   const program = new Command()
     .name('switchboard')
-    .description('Switchboard operator tools for the embedded data in DATA_DIR (default ./data)')
+    .description('Switchboard operator tools on the server\'s stores: DATA_DIR (default ./data), or EVENTSTORE_URL / MONGO_URL when set')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -6,11 +6,12 @@ import { ProjectionRunner } from '../../application/projections/projection-runne
 import type { Clock } from '../../application/ports/clock.port';
 import { START, distance } from '../../application/ports/position';
 import type { Projection } from '../../read-models/projection';
-import { SqliteEventStore } from '../eventstore-sqlite/sqlite-event-store.adapter';
-import { MemoryReadStore } from '../readstore-memory/memory-read-store.adapter';
+import type { ReadStore } from '../../application/ports/read-store.port';
+import { openEventStoreStack, type EventStoreStack } from '../nest/event-store-stack';
+import { openReadStore } from '../nest/store-factory';
 import { ServerLockedError, acquireServerLock, type ServerLock } from '../system/server-lock';
 import { SystemClock } from '../system/system-clock.adapter';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, dataDirPaths, formatCount, formatDuration, type CliIo } from './cli-io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, cliConfig, dataDirPaths, formatCount, formatDuration, type CliIo } from './cli-io';
 import { ProgressBar } from './progress-bar';
 
 export interface ReplayDeps {
@@ -35,9 +36,11 @@ export function listProjections(io: CliIo, projections: readonly Projection[]): 
 }
 
 /**
- * `replay <projection>`: rebuilds one projection from the whole event log into a fresh
- * collection of the embedded read store, switches it in, and writes the snapshot. The server
- * must not hold the data directory meanwhile: the CLI takes its lock for the duration.
+ * `replay <projection>`: rebuilds one projection from the whole event log into a fresh collection,
+ * switches it in, and writes the snapshot (embedded read store). The stores are the server's, from the
+ * same configuration: SQLite or EventStoreDB (EVENTSTORE_URL) read through the crypto-shredding
+ * decorator, so projections see personal data as the server does; memory or MongoDB (MONGO_URL).
+ * The server must not hold the data directory meanwhile: the CLI takes its lock for the duration.
  */
 export async function replayProjection(io: CliIo, name: string, dataDirOption: string | undefined, deps: ReplayDeps): Promise<number> {
   const registry = new ProjectionRegistry(deps.projections);
@@ -48,11 +51,13 @@ export async function replayProjection(io: CliIo, name: string, dataDirOption: s
     io.stderr.write(`switchboard replay: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  const config = cliConfig(io, 'replay', dataDirOption);
+  if (!config) return EXIT_USAGE;
   const paths = dataDirPaths(io, dataDirOption);
-  if (io.env.EVENTSTORE_URL || io.env.MONGO_URL) {
-    io.stderr.write('switchboard replay: note: EVENTSTORE_URL/MONGO_URL are ignored; replay works on the embedded stores in DATA_DIR\n');
+  if (config.mongo) {
+    io.stderr.write('switchboard replay: note: MONGO_URL is set: stop every server that uses this database first; the lock covers DATA_DIR only\n');
   }
-  if (!existsSync(paths.eventsFile)) {
+  if (!config.eventStoreUrl && !existsSync(paths.eventsFile)) {
     io.stderr.write(`switchboard replay: no event store at ${paths.eventsFile} (set DATA_DIR or --data-dir)\n`);
     return EXIT_FAILED;
   }
@@ -67,14 +72,14 @@ export async function replayProjection(io: CliIo, name: string, dataDirOption: s
   }
 
   const bar = new ProgressBar(io.stderr, `replay ${name}`, 'events', formatDuration);
-  let events: SqliteEventStore | null = null;
-  let reads: MemoryReadStore | null = null;
+  let events: EventStoreStack | null = null;
+  let reads: ReadStore | null = null;
   let runner: ProjectionRunner | null = null;
   try {
-    events = SqliteEventStore.open({ file: paths.eventsFile });
-    reads = await MemoryReadStore.open({ snapshotFile: paths.snapshotFile });
+    events = await openEventStoreStack(config);
+    reads = (await openReadStore(config, paths.snapshotFile)).store;
     runner = new ProjectionRunner({
-      eventStore: events,
+      eventStore: events.store,
       readStore: reads,
       projections: deps.projections,
       clock: deps.clock ?? new SystemClock(),
@@ -83,7 +88,7 @@ export async function replayProjection(io: CliIo, name: string, dataDirOption: s
         if (level === 'warn' || level === 'error') io.stderr.write(`switchboard replay: ${level}: ${message} ${JSON.stringify(fields ?? {})}\n`);
       },
     });
-    const head = await events.headPosition();
+    const head = await events.store.headPosition();
     const t0 = performance.now();
     bar.start(distance(START, head) ?? 0);
     const result = await runner.rebuild(name, { onProgress: (progress) => bar.update(progress) });
@@ -94,7 +99,7 @@ export async function replayProjection(io: CliIo, name: string, dataDirOption: s
     io.stdout.write(
       `Rebuilt ${result.projection} v${result.version} into ${result.collection}: ${formatCount(result.events)} events in ` +
         `${seconds.toFixed(1)} s (${formatCount(rate)} events/s), checkpoint ${result.position}.\n` +
-        `Snapshot written to ${paths.snapshotFile}.\n`,
+        (config.mongo ? '' : `Snapshot written to ${paths.snapshotFile}.\n`),
     );
     return EXIT_OK;
   } catch (error) {

@@ -13,11 +13,8 @@ import type { SecretGenerator } from '../../application/ports/secret-generator.p
 import type { ReadStore } from '../../application/ports/read-store.port';
 import type { Projection } from '../../read-models/projection';
 import { ALL_PROJECTIONS } from '../../read-models';
-import { USER_PERSONAL_DATA } from '../../domain/user/user.personal-data';
 import type { AuthSecretSource } from '../auth-tokens/auth-secret';
 import { openHmacAccessTokens } from '../auth-tokens/hmac-access-tokens.adapter';
-import { CryptoShreddingEventStore } from '../crypto-shredding/crypto-shredding-event-store.adapter';
-import { SqliteKeyStore } from '../crypto-shredding/sqlite-key-store.adapter';
 import { OutboxMailer } from '../mail/outbox-mailer.adapter';
 import { SmtpMailer } from '../mail/smtp-mailer.adapter';
 import { Argon2PasswordHasher } from '../password-argon2/argon2-password-hasher.adapter';
@@ -30,12 +27,11 @@ import { loadOperatorToken, type OperatorTokenSource } from '../system/operator-
 import { acquireServerLock, type ServerLock } from '../system/server-lock';
 import { RandomIdGenerator, SystemClock } from '../system/system-clock.adapter';
 import { DEFAULT_MAIL_FROM, type AppConfig } from './config';
-import { openEventStore, openReadStore, type EventStoreAdapter, type ReadStoreAdapter } from './store-factory';
+import { openEventStoreStack } from './event-store-stack';
+import { openReadStore, type EventStoreAdapter, type ReadStoreAdapter } from './store-factory';
 
-export const EVENTS_FILE = 'events.sqlite3';
+export { EVENTS_FILE, KEYS_FILE } from './event-store-stack';
 export const SNAPSHOT_FILE = 'readstore.snapshot';
-/** Subject keys of crypto-shredding, apart from the events so that a copy of the log alone reveals no personal data. */
-export const KEYS_FILE = 'keys.sqlite3';
 
 /** What tests and tools may replace when booting the app. */
 export interface InfrastructureOverrides {
@@ -110,10 +106,11 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     for (const step of undo.reverse()) await step().catch(() => undefined);
   };
   try {
-    const rawEvents = await openEventStore(config, path.join(config.dataDir, EVENTS_FILE));
-    undo.push(() => rawEvents.store.close());
+    // The read store first: opening it creates no file, so a bad snapshot leaves no new key store behind.
     const read = await openReadStore(config, path.join(config.dataDir, SNAPSHOT_FILE));
     undo.push(() => read.store.close());
+    const events = await openEventStoreStack(config);
+    undo.push(() => events.close());
     // After the stores: a boot refused for a bad data file leaves no new file behind.
     const operatorToken = await loadOperatorToken(config.dataDir, config.operatorToken);
     const { tokens: accessTokens, origin: authSecretOrigin } = await openHmacAccessTokens(config.dataDir, clock, config.authSecret);
@@ -129,10 +126,8 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     const smtp = overrides.mailer || !config.smtpUrl ? undefined : new SmtpMailer({ url: config.smtpUrl, from: mailFrom, clock });
     const mailer = overrides.mailer ?? outbox ?? (smtp as SmtpMailer);
 
-    const keyStore = SqliteKeyStore.open(path.join(config.dataDir, KEYS_FILE));
-    undo.push(() => keyStore.close());
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
-    const eventStore = new InstrumentedEventStore(new CryptoShreddingEventStore(rawEvents.store, keyStore, USER_PERSONAL_DATA), metrics);
+    const eventStore = new InstrumentedEventStore(events.store, metrics);
     const runnerLog = logger.child({ component: 'projections' });
     const runner = new ProjectionRunner({
       eventStore,
@@ -158,8 +153,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
         await step('stopping projections', () => runner.stop());
         await step('writing the read-store snapshot', () => read.store.flush());
         await step('closing the read store', () => read.store.close());
-        await step('closing the event store', () => rawEvents.store.close());
-        await step('closing the key store', () => keyStore.close());
+        await step('closing the event store and the key store', () => events.close());
         await step('closing the rate limiter', () => rateLimiter.close());
         await step('closing the mail transport', async () => smtp?.close());
         await step('releasing the lock', () => lock.release());
@@ -174,8 +168,8 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       lock,
       operatorToken,
       eventStore,
-      keyStore,
-      eventStoreAdapter: rawEvents.adapter,
+      keyStore: events.keyStore,
+      eventStoreAdapter: events.adapter,
       readStore: read.store,
       readStoreAdapter: read.adapter,
       runner,

@@ -8,7 +8,10 @@ export type ReadStoreAdapter = 'memory' | 'mongodb';
 // Adapters are loaded on demand so that the embedded shape never loads the gRPC or MongoDB drivers.
 
 /** The event store the configuration names: EventStoreDB when EVENTSTORE_URL is set, else the SQLite file. */
-export async function openEventStore(config: AppConfig, sqliteFile: string): Promise<{ store: EventStore; adapter: EventStoreAdapter }> {
+export async function openEventStore(
+  config: Pick<AppConfig, 'eventStoreUrl' | 'sqliteSynchronous'>,
+  sqliteFile: string,
+): Promise<{ store: EventStore; adapter: EventStoreAdapter }> {
   if (config.eventStoreUrl) {
     const { EventStoreDbEventStore } = await import('../eventstoredb/eventstoredb-event-store.adapter');
     return { store: EventStoreDbEventStore.connect({ url: config.eventStoreUrl }), adapter: 'eventstoredb' };
