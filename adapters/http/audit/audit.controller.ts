@@ -10,24 +10,28 @@ import {
   type AuditPageRequest,
 } from '../../../application/audit/list-audit-entries.query';
 import type { Consistency } from '../../../application/account/account.queries';
+import type { CommandMeta } from '../../../application/handle-command';
 import { CLOCK, type Clock } from '../../../application/ports/clock.port';
 import { ProblemDto } from '../account.dto';
 import type { HttpResponse } from '../http-types';
+import { operatorIn } from '../operator-auth.guard';
+import { AuthGuard } from '../principal/auth.guard';
+import { CurrentCaller, type Caller } from '../principal/caller';
+import { TenantAccess } from '../principal/tenant-access';
+import { HttpProblem } from '../problem-details';
+import { RequestMeta } from '../request-context';
 import { auditPages, writeAuditCsv } from './audit-csv';
-import { OperatorCallerGuard, RequestPrincipal } from './audit-caller';
 import { AuditFilterQueryDto, AuditPageDto, ListAuditQueryDto } from './audit.dto';
-
-/**
- * Who may call the audit routes. When sign-in lands, this one line names its AuthGuard
- * (adapters/http/principal), which leaves the request in the shape `RequestPrincipal` reads.
- */
-const AuditCallerGuard = OperatorCallerGuard;
 
 const ApiAuditProblems = () =>
   applyDecorators(
     ApiResponse({ status: 400, description: 'Unknown parameter, bad date, cursor or limit', type: ProblemDto }),
-    ApiResponse({ status: 401, description: 'Missing or wrong bearer token', type: ProblemDto }),
-    ApiResponse({ status: 403, description: 'Only owners, admins and operators read the audit log', type: ProblemDto }),
+    ApiResponse({ status: 401, description: 'Missing, expired or revoked bearer token', type: ProblemDto }),
+    ApiResponse({
+      status: 403,
+      description: 'A technician (FORBIDDEN), or a user naming another account with ?tenant= (AUDIT_LOG_FORBIDDEN, recorded)',
+      type: ProblemDto,
+    }),
     ApiResponse({ status: 503, description: 'The audit log did not reach minPosition in time (Retry-After)', type: ProblemDto }),
   );
 
@@ -49,20 +53,22 @@ const fileSafe = (text: string): string => text.replace(/[^A-Za-z0-9_.-]/g, '_')
 @ApiTags('audit')
 @ApiBearerAuth()
 @ApiAuditProblems()
-@UseGuards(AuditCallerGuard)
+@UseGuards(AuthGuard)
 @Controller('api')
 export class AuditController {
   private readonly logger = new Logger('audit');
 
   constructor(
     private readonly queries: QueryBus,
+    private readonly tenants: TenantAccess,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('audit')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: AuditPageDto, description: 'Newest first; follow nextCursor with ?before= for older entries' })
-  async list(@Query() query: ListAuditQueryDto, @RequestPrincipal() principal: Principal): Promise<AuditPageDto> {
+  async list(@Query() query: ListAuditQueryDto, @CurrentCaller() caller: Caller, @RequestMeta() meta: CommandMeta): Promise<AuditPageDto> {
+    const principal = await this.readerOf(caller, query.tenant, meta);
     const page: AuditPageRequest = {
       ...(query.before !== undefined ? { before: query.before } : {}),
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
@@ -73,7 +79,13 @@ export class AuditController {
   @Get('audit.csv')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The filtered log, newest first, as CSV (at, actor kind, actor id, type, aggregate, ip, summary), streamed' })
-  async csv(@Query() query: AuditFilterQueryDto, @RequestPrincipal() principal: Principal, @Res() res: HttpResponse): Promise<void> {
+  async csv(
+    @Query() query: AuditFilterQueryDto,
+    @CurrentCaller() caller: Caller,
+    @RequestMeta() meta: CommandMeta,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const principal = await this.readerOf(caller, query.tenant, meta);
     const filter = filterOf(query);
     // The first page is read before answering, so a refused or invalid request is still a problem answer.
     const first = await this.page(principal, filter, { limit: AUDIT_PAGE_MAX }, consistencyOf(query));
@@ -90,6 +102,20 @@ export class AuditController {
       // The status line is gone: the cut connection is the only signal left to the client.
       this.logger.warn({ err: error, tenantId: principal.tenantId }, 'audit CSV export stopped');
     }
+  }
+
+  /**
+   * Whose log the request reads: a user reads their own account's (naming another one with ?tenant= is
+   * refused and recorded); the operator names the account. The query then checks the role.
+   */
+  private async readerOf(caller: Caller, tenant: string | undefined, meta: CommandMeta): Promise<Principal> {
+    if (caller.kind === 'user') return this.tenants.principalIn(caller, tenant ?? caller.principal.tenantId, 'audit log', meta);
+    if (tenant === undefined) {
+      throw new HttpProblem('VALIDATION_FAILED', 'The operator names the account to read with ?tenant=<account id>', 400, {
+        errors: ['tenant: required for the operator, an account id'],
+      });
+    }
+    return operatorIn(tenant);
   }
 
   private page(principal: Principal, filter: AuditFilter, page: AuditPageRequest, consistency: Consistency): Promise<AuditPage> {

@@ -20,7 +20,7 @@ const listOf = ({ value }: { value: unknown }): unknown =>
 
 /** The filters shared by `GET /api/audit` and `GET /api/audit.csv`. Unknown parameters are refused. */
 export class AuditFilterQueryDto {
-  @ApiPropertyOptional({ description: 'Operators only: the account (tenant) whose log to read', example: '3f1c8e1e-8f7e-4e0b-9a55-2d7f0c7b1a10' })
+  @ApiPropertyOptional({ description: "The account (tenant) whose log to read: required for the operator; a user may only name their own", example: '3f1c8e1e-8f7e-4e0b-9a55-2d7f0c7b1a10' })
   @IsOptional()
   @IsString()
   @Matches(TENANT_PATTERN)

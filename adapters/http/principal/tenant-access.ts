@@ -15,7 +15,7 @@ import type { Caller } from './caller';
 export class TenantAccess {
   constructor(private readonly security: SecurityAttemptRecorder) {}
 
-  /** The principal to act as in `tenantId`, or a recorded 403. `resource` names the code (`account` → ACCOUNT_FORBIDDEN). */
+  /** The principal to act as in `tenantId`, or a recorded 403. `resource` names the code (`account` → ACCOUNT_FORBIDDEN, `audit log` → AUDIT_LOG_FORBIDDEN). */
   async principalIn(caller: Caller, tenantId: string, resource: string, meta: CommandMeta): Promise<Principal> {
     if (caller.kind === 'operator') return operatorIn(tenantId);
     const { principal } = caller;
@@ -26,6 +26,6 @@ export class TenantAccess {
       meta,
       { kind: principal.kind, id: principal.id },
     );
-    throw new HttpProblem(`${resource.toUpperCase()}_FORBIDDEN`, `This ${resource} belongs to another account`, 403);
+    throw new HttpProblem(`${resource.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_FORBIDDEN`, `This ${resource} belongs to another account`, 403);
   }
 }
