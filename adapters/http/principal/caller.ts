@@ -23,7 +23,7 @@ export type Caller = OperatorCaller | UserCaller;
 /** The request as the auth guard leaves it. */
 export interface AuthenticatedRequest extends HttpRequest {
   caller?: Caller;
-  /** A user's principal, for routes that read `req.principal` (the audit routes); unset for the operator. */
+  /** A user's principal, for code that reads the request rather than `CurrentCaller`; unset for the operator. */
   principal?: Principal;
 }
 
