@@ -26,6 +26,7 @@ import { AppMetrics } from '../system/metrics';
 import { loadOperatorToken, type OperatorTokenSource } from '../system/operator-token';
 import { acquireServerLock, type ServerLock } from '../system/server-lock';
 import { RandomIdGenerator, SystemClock } from '../system/system-clock.adapter';
+import { openAgentLinkInfrastructure, type AgentLinkInfrastructure, type AgentLinkOverrides } from '../ws/agent-link.infrastructure';
 import { DEFAULT_MAIL_FROM, type AppConfig } from './config';
 import { openEventStoreStack } from './event-store-stack';
 import { openReadStore, type EventStoreAdapter, type ReadStoreAdapter } from './store-factory';
@@ -48,6 +49,8 @@ export interface InfrastructureOverrides {
   readonly rateLimiter?: RateLimiter;
   /** Replaces argon2id with the default parameters. */
   readonly passwordHasher?: PasswordHasher;
+  /** Replaces the agent link's presence store, blob store or geolocation. */
+  readonly agentLink?: AgentLinkOverrides;
 }
 
 /** Request headers that carry credentials: never written to a log. */
@@ -90,6 +93,8 @@ export interface AppInfrastructure {
   readonly mailer: Mailer;
   /** The outbox, when it is the mailer (tests and the operator read mails there). */
   readonly outbox?: OutboxMailer;
+  /** Presence (memory or Redis), blobs (files or GridFS), geolocation and the node id of the agent link. */
+  readonly agentLink: AgentLinkInfrastructure;
   readonly startedAtMs: number;
   /** Stops the runner, writes the last snapshot, closes the stores and releases the lock; idempotent. */
   close(): Promise<void>;
@@ -126,6 +131,8 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     const smtp = overrides.mailer || !config.smtpUrl ? undefined : new SmtpMailer({ url: config.smtpUrl, from: mailFrom, clock });
     const mailer = overrides.mailer ?? outbox ?? (smtp as SmtpMailer);
 
+    const agentLink = await openAgentLinkInfrastructure(config, overrides.agentLink);
+    undo.push(() => agentLink.close());
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
     const eventStore = new InstrumentedEventStore(events.store, metrics);
     const runnerLog = logger.child({ component: 'projections' });
@@ -155,6 +162,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
         await step('closing the read store', () => read.store.close());
         await step('closing the event store and the key store', () => events.close());
         await step('closing the rate limiter', () => rateLimiter.close());
+        await step('closing the presence and blob stores', () => agentLink.close());
         await step('closing the mail transport', async () => smtp?.close());
         await step('releasing the lock', () => lock.release());
         if (errors.length > 0) throw errors[0];
@@ -183,6 +191,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       rateLimiter,
       mailer,
       ...(outbox ? { outbox } : {}),
+      agentLink,
       startedAtMs: Date.now(),
       close,
     };
