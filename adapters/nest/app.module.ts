@@ -24,7 +24,7 @@ import { AuditController } from '../http/audit/audit.controller';
 import { AuthController } from '../http/auth/auth.controller';
 import { OidcController } from '../http/auth/oidc.controller';
 import { AuthMails } from '../http/auth/auth-mails';
-import { LoginThrottle } from '../http/auth/login-throttle';
+import { ADDRESS_LIMITS, DEFAULT_ADDRESS_LIMITS, LoginThrottle } from '../http/auth/login-throttle';
 import { PublicLinks } from '../http/auth/public-links';
 import { SessionTokens } from '../http/auth/session-tokens';
 import { MeController } from '../http/me/me.controller';
@@ -101,6 +101,7 @@ export class AppModule {
         { provide: OPERATOR_TOKEN, useValue: infra.operatorToken.token },
         { provide: ACCESS_TOKENS, useValue: infra.accessTokens },
         { provide: RATE_LIMITER, useValue: infra.rateLimiter },
+        { provide: ADDRESS_LIMITS, useValue: DEFAULT_ADDRESS_LIMITS },
         { provide: MAILER, useValue: infra.mailer },
         { provide: PASSWORD_HASHER, useValue: infra.passwordHasher },
         { provide: SECRET_GENERATOR, useValue: infra.secrets },

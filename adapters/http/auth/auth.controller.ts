@@ -45,14 +45,19 @@ export class AuthController {
     private readonly users: UserCommandSupport,
   ) {}
 
-  /** A new client space owned by the person; the generated password goes out by mail before the answer. */
+  /** A new client space owned by the person; the generated password goes out by mail before the answer. Limited per address. */
   @Post('register')
   @Public()
   @HttpCode(202)
   @ApiBody({ type: RegisterDto })
   @ApiAcceptedResponse({ description: 'Registered; the mail with the generated password was sent', schema: { example: { status: 'mail-sent' } } })
-  @ApiProblems([409, 'EMAIL_ALREADY_REGISTERED (recorded)'], [422, 'USER_EMAIL_INVALID'])
-  async register(@Body() body: RegisterDto, @RequestMeta() meta: CommandMeta): Promise<RegisterResponse> {
+  @ApiProblems(
+    [409, 'EMAIL_ALREADY_REGISTERED (recorded)'],
+    [422, 'USER_EMAIL_INVALID'],
+    [429, 'TOO_MANY_ATTEMPTS: too many registrations from this address this hour, with Retry-After (recorded)'],
+  )
+  async register(@Body() body: RegisterDto, @Req() req: HttpRequest, @RequestMeta() meta: CommandMeta): Promise<RegisterResponse> {
+    await this.throttle.assertAddressWithinLimit('register', req.ip, meta);
     const result = await this.commands.execute<RegisterByEmailCommand, RegisterByEmailResult>(
       new RegisterByEmailCommand({ email: body.email, ...(body.accountName ? { accountName: body.accountName } : {}), ...(body.language ? { language: body.language } : {}) }, meta),
     );
@@ -127,14 +132,18 @@ export class AuthController {
 
   /**
    * Always 202, whether the email is known or not, and the mail is sent after the answer, so that
-   * neither the answer nor its timing tells whether an account exists.
+   * neither the answer nor its timing tells whether an account exists. (Only the per-address limit
+   * answers 429, and it counts every request from the address whatever the email.)
    */
   @Post('recovery')
   @Public()
   @HttpCode(202)
   @ApiBody({ type: RecoveryRequestDto })
   @ApiAcceptedResponse({ type: AcceptedDto, description: 'A link was mailed if the email belongs to an account' })
-  async requestRecovery(@Body() body: RecoveryRequestDto, @RequestMeta() meta: CommandMeta): Promise<AcceptedDto> {
+  @ApiProblems([429, 'TOO_MANY_ATTEMPTS: too many requests from this address this hour, whatever the emails, with Retry-After (recorded)'])
+  async requestRecovery(@Body() body: RecoveryRequestDto, @Req() req: HttpRequest, @RequestMeta() meta: CommandMeta): Promise<AcceptedDto> {
+    // Per address, whatever the email: a 429 here tells nothing about any account.
+    await this.throttle.assertAddressWithinLimit('recovery', req.ip, meta);
     // Too many links to one address: still 202 (the limit reveals nothing), and no mail.
     if (!(await this.throttle.recoveryMailAllowed(this.users.emailHash(body.email), meta))) return { status: 'accepted' };
     const result = await this.commands.execute<RequestRecoveryCommand, RequestRecoveryResult>(new RequestRecoveryCommand({ email: body.email }, meta));

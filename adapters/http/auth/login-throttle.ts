@@ -24,6 +24,30 @@ export const LOGIN_IP_BACKOFF: BackoffRule = { ...LOGIN_BACKOFF, freeFailures: 2
  */
 export const RECOVERY_MAIL_BACKOFF: BackoffRule = { freeFailures: 3, baseDelayMs: 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 };
 
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * How many times an hour one client address may use an anonymous route that creates an account or sends
+ * a mail (many people may share an address, so these are generous; TRUST_PROXY must be right behind a proxy).
+ */
+export interface AddressLimits {
+  readonly registrationsPerHour: number;
+  readonly recoveriesPerHour: number;
+}
+
+export const ADDRESS_LIMITS = Symbol('AddressLimits');
+export const DEFAULT_ADDRESS_LIMITS: AddressLimits = { registrationsPerHour: 10, recoveriesPerHour: 20 };
+
+/**
+ * `perHour` requests as a back-off rule, every request counted as a "failure": the first `perHour` are
+ * free as long as each comes within an hour of the one before; the next one blocks the address for an
+ * hour, after which its count starts again from zero.
+ */
+export const hourlyLimit = (perHour: number): BackoffRule => ({ freeFailures: perHour, baseDelayMs: HOUR_MS, maxDelayMs: HOUR_MS, windowMs: HOUR_MS });
+
+/** The anonymous routes limited per address. */
+export type AddressLimitedAction = 'register' | 'recovery';
+
 /** Blocked attempts recorded per key and block: one event tells the story, a flood of them would fill the log. */
 const MAX_REMEMBERED_BLOCKS = 10_000;
 
@@ -46,6 +70,7 @@ export class LoginThrottle {
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     private readonly security: SecurityAttemptRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ADDRESS_LIMITS) private readonly addressLimits: AddressLimits,
   ) {}
 
   keys(emailHash: string, ip: string | undefined): LoginKeys {
@@ -103,6 +128,26 @@ export class LoginThrottle {
   }
 
   /**
+   * Counts one `action` request from the address; over the address's hourly limit, throws 429
+   * TOO_MANY_ATTEMPTS (Retry-After) before anything is done, and records the first refusal of each block.
+   * A request without an address (no socket address) is not limited here.
+   */
+  async assertAddressWithinLimit(action: AddressLimitedAction, ip: string | undefined, meta: CommandMeta): Promise<void> {
+    if (!ip) return;
+    const key = `${action}:ip:${ip}`;
+    const perHour = action === 'register' ? this.addressLimits.registrationsPerHour : this.addressLimits.recoveriesPerHour;
+    const status = await this.unlessDown(() => this.limiter.check(key), undefined);
+    let retryAfterMs = status && !status.allowed ? status.retryAfterMs : 0;
+    // Only a request that is let through counts: waiting out a block is not lengthened by knocking.
+    if (retryAfterMs === 0) retryAfterMs = (await this.unlessDown(() => this.limiter.fail(key, hourlyLimit(perHour)), undefined))?.blockedForMs ?? 0;
+    if (retryAfterMs === 0) return;
+    if (this.firstRefusalOfBlock(key, retryAfterMs)) {
+      await this.security.record(null, { action, reason: 'rate_limited_ip' }, meta);
+    }
+    throw tooMany(retryAfterMs, action === 'register' ? 'registrations' : 'recovery requests');
+  }
+
+  /**
    * A limiter that cannot be reached (Redis down) does not stop people from signing in: the attempt
    * goes on unthrottled (argon2 still makes each guess slow) and the outage is logged loudly.
    */
@@ -127,7 +172,7 @@ export class LoginThrottle {
   }
 }
 
-export function tooMany(retryAfterMs: number): HttpProblem {
+export function tooMany(retryAfterMs: number, what = 'failed sign-ins'): HttpProblem {
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new HttpProblem('TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${retryAfterSeconds} s`, 429, { retryAfterSeconds });
+  return new HttpProblem('TOO_MANY_ATTEMPTS', `Too many ${what}: try again in ${retryAfterSeconds} s`, 429, { retryAfterSeconds });
 }
