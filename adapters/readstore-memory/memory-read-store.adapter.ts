@@ -16,6 +16,7 @@ import {
   docKey,
 } from '../../application/ports/read-store.port';
 import { canonicalJson, cloneJson } from './json-clone';
+import { OrderedIndex, isOrderedSpec, planWalk, runWalk } from './ordered-index';
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file';
 
 export interface MemoryReadStoreOptions {
@@ -39,6 +40,8 @@ interface CollectionState {
   readonly docs: CollectionDocs;
   readonly indexes: IndexSpec[];
   readonly unique: UniqueIndex[];
+  /** Indexes whose keys end with `id`: sorted finds walk them (see ordered-index.ts). */
+  readonly ordered: OrderedIndex[];
 }
 
 /** Snapshot payload; `indexes` lets a restored store keep enforcing unique indexes before projections re-declare them. */
@@ -205,6 +208,7 @@ export class MemoryReadStore implements ReadStore {
         continue;
       }
       if (spec.unique) state.unique.push(this.buildUnique(collection, state, name, Object.keys(spec.keys)));
+      if (isOrderedSpec(spec)) state.ordered.push(new OrderedIndex(spec));
       state.indexes.push({ keys: { ...spec.keys }, unique: !!spec.unique, name });
     }
   }
@@ -268,6 +272,11 @@ export class MemoryReadStore implements ReadStore {
     return this.collections.get(collection)?.docs.get(tenantId);
   }
 
+  /** The ordered indexes of a collection (empty when it has none). */
+  orderedIndexes(collection: string): readonly OrderedIndex[] {
+    return this.collections.get(collection)?.ordered ?? [];
+  }
+
   /** Scoped single-document write used by `ReadCollection.upsert`: the document is already a private copy. */
   upsertFor(collection: string, tenantId: string, doc: Doc): void {
     this.put(collection, this.stateFor(collection), tenantId, doc);
@@ -281,7 +290,7 @@ export class MemoryReadStore implements ReadStore {
   private stateFor(collection: string): CollectionState {
     let state = this.collections.get(collection);
     if (!state) {
-      state = { docs: new Map(), indexes: [], unique: [] };
+      state = { docs: new Map(), indexes: [], unique: [], ordered: [] };
       this.collections.set(collection, state);
     }
     return state;
@@ -293,8 +302,10 @@ export class MemoryReadStore implements ReadStore {
       tenant = new Map();
       state.docs.set(tenantId, tenant);
     }
-    if (state.unique.length > 0) this.reindexUnique(collection, state, tenantId, tenant.get(doc.id), doc);
+    const previous = tenant.get(doc.id);
+    if (state.unique.length > 0) this.reindexUnique(collection, state, tenantId, previous, doc);
     tenant.set(doc.id, doc);
+    for (const index of state.ordered) index.update(tenantId, previous, doc);
   }
 
   private remove(state: CollectionState, tenantId: string, id: string): void {
@@ -307,6 +318,7 @@ export class MemoryReadStore implements ReadStore {
       if (keys?.get(key) === id) keys.delete(key);
     }
     tenant.delete(id);
+    for (const index of state.ordered) index.update(tenantId, previous, undefined);
     if (tenant.size === 0) state.docs.delete(tenantId);
   }
 
@@ -368,7 +380,7 @@ export class MemoryReadStore implements ReadStore {
       if (!types.isMap(docs) || [...docs.values()].some((tenant) => !types.isMap(tenant))) {
         throw new DataFileError(file, `collection ${name} is malformed`);
       }
-      this.collections.set(name, { docs, indexes: [], unique: [] });
+      this.collections.set(name, { docs, indexes: [], unique: [], ordered: [] });
     }
     this.meta = snapshot.meta;
     if (snapshot.indexes !== undefined && !types.isMap(snapshot.indexes)) {
@@ -380,6 +392,7 @@ export class MemoryReadStore implements ReadStore {
         const indexNameOf = indexName(spec);
         try {
           if (spec.unique) state.unique.push(this.buildUnique(name, state, indexNameOf, Object.keys(spec.keys)));
+          if (isOrderedSpec(spec)) state.ordered.push(new OrderedIndex(spec));
         } catch {
           throw new DataFileError(file, `collection ${name} breaks its unique index ${indexNameOf}`);
         }
@@ -399,6 +412,10 @@ class MemoryCollection<T extends Doc> implements ReadCollection<T> {
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     assertNoForbiddenOperators(filter);
+    if (options.sort) {
+      const found = this.findByIndex(filter, options);
+      if (found) return found;
+    }
     const docs = this.docs();
     if (docs.length === 0) return [];
     const cursor = mingoFind(docs, filter as AnyObject, options.projection as AnyObject | undefined);
@@ -406,6 +423,31 @@ class MemoryCollection<T extends Doc> implements ReadCollection<T> {
     if (options.skip) cursor.skip(options.skip);
     if (options.limit) cursor.limit(options.limit);
     return cursor.all().map((doc) => cloneJson(doc) as T);
+  }
+
+  /**
+   * A sorted find through an ordered index (see ordered-index.ts): the same documents in the same
+   * order as mingo would give, visiting only the index range. Null when no index fits.
+   */
+  private findByIndex(filter: Filter, options: FindOptions): T[] | null {
+    const walk = planWalk(this.store.orderedIndexes(this.name), filter, options.sort ?? {});
+    if (!walk) return null;
+    const query = new Query(filter as AnyObject);
+    let toSkip = options.skip ?? 0;
+    const limit = options.limit ?? Infinity;
+    const found: Doc[] = [];
+    const served = runWalk(walk, this.tenantId, () => this.store.tenantDocs(this.name, this.tenantId)?.values() ?? [], (doc) => {
+      if (!query.test(doc)) return true;
+      if (toSkip > 0) {
+        toSkip--;
+        return true;
+      }
+      found.push(doc);
+      return found.length < limit;
+    });
+    if (!served) return null;
+    const shaped = options.projection ? mingoFind(found, {}, options.projection as AnyObject).all() : found;
+    return shaped.map((doc) => cloneJson(doc) as T);
   }
 
   async findOne(filter: Filter): Promise<T | null> {

@@ -319,6 +319,34 @@ export function readStoreContract(
       expect(JSON.parse(JSON.stringify(back))).toEqual(back);
     });
 
+    it('a declared index changes no answer: equality prefix, both directions, keyset pages, writes between pages', async () => {
+      await store.ensureIndexes('indexed', [{ keys: { team: 1, name: 1, id: 1 } }, { keys: { name: 1, id: 1 } }]);
+      const c = store.forTenant('acme').collection('indexed');
+      const names = ['kim', 'ana', 'bo', 'ana', 'zoe', 'kim', 'lu', 'bo', 'ana', 'mo', 'ed', 'kim'];
+      for (const [i, name] of names.entries()) await c.upsert({ id: `o${String(i).padStart(2, '0')}`, name, team: i % 3 === 0 ? 'red' : 'blue' });
+      const sortedIds = (team: string | null, dir: 1 | -1) =>
+        names
+          .map((name, i) => ({ id: `o${String(i).padStart(2, '0')}`, name, team: i % 3 === 0 ? 'red' : 'blue' }))
+          .filter((doc) => team === null || doc.team === team)
+          .sort((a, b) => dir * (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1))
+          .map((doc) => doc.id);
+      for (const [team, dir] of [[null, 1], [null, -1], ['blue', 1], ['red', -1]] as const) {
+        const seen: string[] = [];
+        let last: Doc | null = null;
+        for (let page = 0; page < 20; page++) {
+          const op = dir === 1 ? '$gt' : '$lt';
+          const cursor = last ? { $or: [{ name: { [op]: last.name } }, { name: last.name, id: { [op]: last.id } }] } : {};
+          const filter = { ...(team ? { team } : {}), ...cursor };
+          const rows = await c.find(filter, { sort: team ? { team: 1, name: dir, id: dir } : { name: dir, id: dir }, limit: 4 });
+          if (rows.length === 0) break;
+          seen.push(...rows.map((row) => row.id));
+          last = rows[rows.length - 1];
+          await store.forTenant('globex').collection('indexed').upsert({ id: `x${page}`, name: 'aaa', team: 'blue' });
+        }
+        expect(seen).toEqual(sortedIds(team, dir));
+      }
+    });
+
     it('range pagination by (name, id) yields every document exactly once while documents are inserted', async () => {
       const c = store.forTenant('acme').collection('pages');
       const names = ['kim', 'ana', 'bo', 'ana', 'zoe', 'kim', 'lu', 'bo', 'ana', 'mo', 'ed', 'kim'];
