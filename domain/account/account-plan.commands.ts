@@ -1,5 +1,6 @@
 import type { Command } from '../shared/event';
 import type { EnrollmentTokenKind } from './account-plan.events';
+import type { AccountKind } from './account.state';
 
 /** Operators set the number of computers an account's plan includes. */
 export type SetAccountComputerLimit = Command<'SetAccountComputerLimit', { accountId: string; limit: number }>;
@@ -7,8 +8,8 @@ export type SetAccountComputerLimit = Command<'SetAccountComputerLimit', { accou
 /**
  * Takes a plan slot for a new computer. Exactly one of `ownerUserId` (the application checked that
  * user's password) and `token` (the hash of an enrollment token or add-computer link, used here in
- * the same append) says who the computer belongs to. `defaultLimit` is the configured default for
- * an account whose limit no operator set; the kind's default otherwise.
+ * the same append) says who the computer belongs to. `defaultLimits` are the configured defaults
+ * for accounts whose limit no operator set; the domain's defaults of each kind otherwise.
  */
 export type AllocateComputerSlot = Command<
   'AllocateComputerSlot',
@@ -17,7 +18,7 @@ export type AllocateComputerSlot = Command<
     computerId: string;
     ownerUserId?: string;
     token?: { tokenHash: string; kind: EnrollmentTokenKind };
-    defaultLimit?: number;
+    defaultLimits?: Readonly<Partial<Record<AccountKind, number>>>;
   }
 >;
 

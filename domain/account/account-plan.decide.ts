@@ -34,9 +34,9 @@ function assertInTenant(principal: Principal, accountId: string): void {
 
 const isAdmin = (principal: Principal): boolean => principal.role === 'owner' || principal.role === 'admin' || principal.role === 'operator';
 
-/** The limit in force: an operator's, else the configured default, else the default of the account's kind. */
-export function computerLimitOf(state: OpenAccount, defaultLimit?: number): number {
-  return state.plan.computerLimit ?? defaultLimit ?? DEFAULT_COMPUTER_LIMITS[state.kind];
+/** The limit in force: an operator's, else the configured default of the account's kind, else the domain's. */
+export function computerLimitOf(state: OpenAccount, defaultLimits: Readonly<Partial<Record<AccountKind, number>>> = {}): number {
+  return state.plan.computerLimit ?? defaultLimits[state.kind] ?? DEFAULT_COMPUTER_LIMITS[state.kind];
 }
 
 /** Only an operator changes what a plan includes. Setting the current limit records nothing. */
@@ -81,7 +81,7 @@ export function allocateComputerSlot(command: AllocateComputerSlot, state: Accou
   assertOpen(state);
   const { principal, now } = command.context;
   assertInTenant(principal, state.accountId);
-  const { computerId, ownerUserId, token, defaultLimit } = command.data;
+  const { computerId, ownerUserId, token, defaultLimits } = command.data;
   if ((ownerUserId === undefined) === (token === undefined)) {
     throw new DomainError('ACCOUNT_SLOT_INVALID', 'A slot is taken either for a user or with a token, not both or neither');
   }
@@ -93,7 +93,7 @@ export function allocateComputerSlot(command: AllocateComputerSlot, state: Accou
   } else {
     owner = ownerUserId as string;
   }
-  const limit = computerLimitOf(state, defaultLimit);
+  const limit = computerLimitOf(state, defaultLimits);
   const planStatus: SlotPlanStatus = state.plan.heldSlots < limit ? 'ok' : state.plan.limitedUsed ? 'disabled' : 'limited';
   events.push({
     type: 'AccountComputerSlotAllocated',
