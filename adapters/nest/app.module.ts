@@ -45,6 +45,7 @@ import { AppMetrics } from '../system/metrics';
 import { ConsoleGateway } from '../ws/console.gateway';
 import type { AppInfrastructure } from './infrastructure';
 import { LifecycleService } from './lifecycle.service';
+import { AGENT_LINK_CONTROLLERS, agentLinkProviders } from './agent-link.providers';
 import { APP_INFRASTRUCTURE } from './tokens';
 
 /** class-validator errors as `field: problem` lines, nested properties with dotted paths. */
@@ -88,7 +89,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController, OidcController],
+      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController, OidcController, ...AGENT_LINK_CONTROLLERS],
       providers: [
         { provide: APP_INFRASTRUCTURE, useValue: infra },
         { provide: EVENT_STORE, useValue: infra.eventStore },
@@ -126,6 +127,7 @@ export class AppModule {
         ...oidcProviders(infra.config),
         HealthService,
         ConsoleGateway,
+        ...agentLinkProviders(infra),
         LifecycleService,
       ],
     };
