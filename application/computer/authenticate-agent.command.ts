@@ -34,6 +34,7 @@ export interface AgentIdentity {
 
 /** The agent's `hello`, or the bearer of `POST /api/agent/screenshot`. */
 export class AuthenticateAgentCommand {
+  readonly type = 'AuthenticateAgent';
   constructor(
     readonly agentKey: string,
     readonly meta: CommandMeta,

@@ -31,8 +31,9 @@ export const systemPrincipal = (tenantId: string, id = 'computers'): Principal =
 /** A computer's agent, once its key was checked. */
 export const agentPrincipal = (computerId: string, accountId: string): Principal => ({ kind: 'agent', id: computerId, tenantId: accountId });
 
-/** A handler's message for computer commands: who, what, and how it reached us. */
+/** A handler's message for computer commands: who, what, and how it reached us; `type` names it in metrics. */
 export abstract class ComputerCommandMessage<D> {
+  abstract readonly type: string;
   constructor(
     readonly principal: Principal,
     readonly data: D,

@@ -9,10 +9,18 @@ import { READ_STORE, type ReadStore } from '../ports/read-store.port';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** Every group command acts on the caller's own account's tree. */
-export class AddComputerGroupCommand extends ComputerCommandMessage<{ name: string; parentId: string | null }> {}
-export class RenameComputerGroupCommand extends ComputerCommandMessage<{ groupId: string; name: string }> {}
-export class MoveComputerGroupCommand extends ComputerCommandMessage<{ groupId: string; parentId: string | null }> {}
-export class DeleteComputerGroupCommand extends ComputerCommandMessage<{ groupId: string }> {}
+export class AddComputerGroupCommand extends ComputerCommandMessage<{ name: string; parentId: string | null }> {
+  readonly type = 'AddComputerGroup';
+}
+export class RenameComputerGroupCommand extends ComputerCommandMessage<{ groupId: string; name: string }> {
+  readonly type = 'RenameComputerGroup';
+}
+export class MoveComputerGroupCommand extends ComputerCommandMessage<{ groupId: string; parentId: string | null }> {
+  readonly type = 'MoveComputerGroup';
+}
+export class DeleteComputerGroupCommand extends ComputerCommandMessage<{ groupId: string }> {
+  readonly type = 'DeleteComputerGroup';
+}
 
 export interface AddComputerGroupResult extends CommandResult {
   readonly groupId: string;

@@ -8,9 +8,15 @@ import { ComputerCommandMessage, ComputerCommandSupport } from './computer-comma
  * (systemPrincipal(tenantId)). Heartbeats never come here. Online when already online from the same
  * address, offline when already offline and the same facts again record nothing.
  */
-export class MarkComputerOnlineCommand extends ComputerCommandMessage<MarkComputerOnline['data']> {}
-export class MarkComputerOfflineCommand extends ComputerCommandMessage<MarkComputerOffline['data']> {}
-export class UpdateComputerFactsCommand extends ComputerCommandMessage<UpdateComputerFacts['data']> {}
+export class MarkComputerOnlineCommand extends ComputerCommandMessage<MarkComputerOnline['data']> {
+  readonly type = 'MarkComputerOnline';
+}
+export class MarkComputerOfflineCommand extends ComputerCommandMessage<MarkComputerOffline['data']> {
+  readonly type = 'MarkComputerOffline';
+}
+export class UpdateComputerFactsCommand extends ComputerCommandMessage<UpdateComputerFacts['data']> {
+  readonly type = 'UpdateComputerFacts';
+}
 
 @CommandHandler(MarkComputerOnlineCommand)
 export class MarkComputerOnlineHandler implements ICommandHandler<MarkComputerOnlineCommand, CommandResult> {

@@ -10,7 +10,9 @@ import { READ_STORE, type ReadStore } from '../ports/read-store.port';
 import { ComputerCommandMessage, ComputerCommandSupport, systemPrincipal } from './computer-command-support';
 
 /** One computer: a limited one whose 10 days are over becomes disabled. */
-export class EnforceComputerPlanCommand extends ComputerCommandMessage<EnforceComputerPlan['data']> {}
+export class EnforceComputerPlanCommand extends ComputerCommandMessage<EnforceComputerPlan['data']> {
+  readonly type = 'EnforceComputerPlan';
+}
 
 @CommandHandler(EnforceComputerPlanCommand)
 export class EnforceComputerPlanHandler implements ICommandHandler<EnforceComputerPlanCommand, CommandResult> {
@@ -22,7 +24,9 @@ export class EnforceComputerPlanHandler implements ICommandHandler<EnforceComput
 }
 
 /** Every limited computer of an account whose grace period is over (a periodic sweep runs this per account). */
-export class EnforceAccountPlanCommand extends ComputerCommandMessage<{ accountId: string }> {}
+export class EnforceAccountPlanCommand extends ComputerCommandMessage<{ accountId: string }> {
+  readonly type = 'EnforceAccountPlan';
+}
 
 export interface EnforceAccountPlanResult {
   readonly disabled: readonly string[];

@@ -30,6 +30,7 @@ export interface EnrollComputerResult {
 
 /** `POST /api/agent/enroll`: no signed-in caller; the credentials are the request's own. */
 export class EnrollComputerCommand {
+  readonly type = 'EnrollComputer';
   constructor(
     readonly credentials: EnrollCredentials,
     readonly facts: ComputerFacts,

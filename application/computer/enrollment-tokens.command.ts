@@ -20,6 +20,7 @@ export interface IssuedEnrollmentToken {
 }
 
 abstract class IssueTokenMessage {
+  abstract readonly type: string;
   abstract readonly kind: EnrollmentTokenKind;
   constructor(
     readonly principal: Principal,
@@ -29,11 +30,13 @@ abstract class IssueTokenMessage {
 
 /** A technician's add-computer link: works once, for 48 hours; computers enrolled with it are the issuer's. */
 export class IssueAddComputerLinkCommand extends IssueTokenMessage {
+  readonly type = 'IssueAddComputerLink';
   readonly kind = 'add-computer-link';
 }
 
 /** The token baked into an auto-connect download: enrolls any number of computers until revoked. */
 export class IssueEnrollmentTokenCommand extends IssueTokenMessage {
+  readonly type = 'IssueEnrollmentToken';
   readonly kind = 'enrollment-token';
 }
 
@@ -64,7 +67,9 @@ export class IssueEnrollmentTokenHandler implements ICommandHandler<IssueEnrollm
 }
 
 /** Its issuer or an admin revokes a token; computers already enrolled with it stay. */
-export class RevokeEnrollmentTokenCommand extends ComputerCommandMessage<{ tokenHash: string }> {}
+export class RevokeEnrollmentTokenCommand extends ComputerCommandMessage<{ tokenHash: string }> {
+  readonly type = 'RevokeEnrollmentToken';
+}
 
 @CommandHandler(RevokeEnrollmentTokenCommand)
 export class RevokeEnrollmentTokenHandler implements ICommandHandler<RevokeEnrollmentTokenCommand, CommandResult> {
@@ -81,7 +86,9 @@ export class RevokeEnrollmentTokenHandler implements ICommandHandler<RevokeEnrol
 }
 
 /** Operators set how many computers an account's plan includes. */
-export class SetAccountComputerLimitCommand extends ComputerCommandMessage<SetAccountComputerLimit['data']> {}
+export class SetAccountComputerLimitCommand extends ComputerCommandMessage<SetAccountComputerLimit['data']> {
+  readonly type = 'SetAccountComputerLimit';
+}
 
 @CommandHandler(SetAccountComputerLimitCommand)
 export class SetAccountComputerLimitHandler implements ICommandHandler<SetAccountComputerLimitCommand, CommandResult> {

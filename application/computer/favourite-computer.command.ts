@@ -4,8 +4,12 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** Puts a computer the caller can see among the caller's own favourites (first in their list). */
-export class FavouriteComputerCommand extends ComputerCommandMessage<FavouriteComputer['data']> {}
-export class UnfavouriteComputerCommand extends ComputerCommandMessage<UnfavouriteComputer['data']> {}
+export class FavouriteComputerCommand extends ComputerCommandMessage<FavouriteComputer['data']> {
+  readonly type = 'FavouriteComputer';
+}
+export class UnfavouriteComputerCommand extends ComputerCommandMessage<UnfavouriteComputer['data']> {
+  readonly type = 'UnfavouriteComputer';
+}
 
 @CommandHandler(FavouriteComputerCommand)
 export class FavouriteComputerHandler implements ICommandHandler<FavouriteComputerCommand, CommandResult> {

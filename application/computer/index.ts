@@ -17,6 +17,9 @@ import {
   SetAccountComputerLimitHandler,
 } from './enrollment-tokens.command';
 import { FavouriteComputerHandler, UnfavouriteComputerHandler } from './favourite-computer.command';
+import { GetComputerHandler } from './get-computer.query';
+import { ListComputerGroupsHandler } from './list-computer-groups.query';
+import { ListComputersHandler } from './list-computers.query';
 import { MoveComputerToGroupHandler } from './move-computer-to-group.command';
 import { RemoveComputerHandler } from './remove-computer.command';
 import { RenameComputerHandler } from './rename-computer.command';
@@ -59,4 +62,7 @@ export const COMPUTER_PROVIDERS = [
   RevokeEnrollmentTokenHandler,
   SetAccountComputerLimitHandler,
   ListEnrollmentTokensHandler,
+  ListComputersHandler,
+  GetComputerHandler,
+  ListComputerGroupsHandler,
 ];

@@ -6,7 +6,9 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** Drops a computer into a group of the caller's account (`groupId: null`: out of every group). */
-export class MoveComputerToGroupCommand extends ComputerCommandMessage<MoveComputerToGroup['data']> {}
+export class MoveComputerToGroupCommand extends ComputerCommandMessage<MoveComputerToGroup['data']> {
+  readonly type = 'MoveComputerToGroup';
+}
 
 @CommandHandler(MoveComputerToGroupCommand)
 export class MoveComputerToGroupHandler implements ICommandHandler<MoveComputerToGroupCommand, CommandResult> {

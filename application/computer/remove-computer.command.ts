@@ -4,7 +4,9 @@ import type { RemoveComputer } from '../../domain/computer/computer.commands';
 import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport, systemPrincipal } from './computer-command-support';
 
-export class RemoveComputerCommand extends ComputerCommandMessage<RemoveComputer['data']> {}
+export class RemoveComputerCommand extends ComputerCommandMessage<RemoveComputer['data']> {
+  readonly type = 'RemoveComputer';
+}
 
 /**
  * The owner or an admin removes a computer: its key stops working at once (the gateway closes its

@@ -4,7 +4,9 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** The console renames a computer (owner, admins, users it is shared with); the gateway tells the agent. */
-export class RenameComputerCommand extends ComputerCommandMessage<RenameComputer['data']> {}
+export class RenameComputerCommand extends ComputerCommandMessage<RenameComputer['data']> {
+  readonly type = 'RenameComputer';
+}
 
 @CommandHandler(RenameComputerCommand)
 export class RenameComputerHandler implements ICommandHandler<RenameComputerCommand, CommandResult> {

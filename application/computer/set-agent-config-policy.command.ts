@@ -4,7 +4,9 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** "Allow agent configuration without administrator rights": installed Windows agents only (COMPUTER_SETTING_UNSUPPORTED). */
-export class SetAgentConfigPolicyCommand extends ComputerCommandMessage<SetAgentConfigPolicy['data']> {}
+export class SetAgentConfigPolicyCommand extends ComputerCommandMessage<SetAgentConfigPolicy['data']> {
+  readonly type = 'SetAgentConfigPolicy';
+}
 
 @CommandHandler(SetAgentConfigPolicyCommand)
 export class SetAgentConfigPolicyHandler implements ICommandHandler<SetAgentConfigPolicyCommand, CommandResult> {

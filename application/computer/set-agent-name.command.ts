@@ -4,7 +4,9 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** The agent's `set-name` message; the principal is the agent's (AgentIdentity.principal). */
-export class SetAgentNameCommand extends ComputerCommandMessage<SetAgentName['data']> {}
+export class SetAgentNameCommand extends ComputerCommandMessage<SetAgentName['data']> {
+  readonly type = 'SetAgentName';
+}
 
 @CommandHandler(SetAgentNameCommand)
 export class SetAgentNameHandler implements ICommandHandler<SetAgentNameCommand, CommandResult> {

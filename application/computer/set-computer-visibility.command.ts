@@ -4,7 +4,9 @@ import type { CommandResult } from '../handle-command';
 import { ComputerCommandMessage, ComputerCommandSupport } from './computer-command-support';
 
 /** Owner-only or everyone in the account; only the owner may change it (COMPUTER_VISIBILITY_OWNER_ONLY). */
-export class SetComputerVisibilityCommand extends ComputerCommandMessage<SetComputerVisibility['data']> {}
+export class SetComputerVisibilityCommand extends ComputerCommandMessage<SetComputerVisibility['data']> {
+  readonly type = 'SetComputerVisibility';
+}
 
 @CommandHandler(SetComputerVisibilityCommand)
 export class SetComputerVisibilityHandler implements ICommandHandler<SetComputerVisibilityCommand, CommandResult> {

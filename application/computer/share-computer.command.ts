@@ -16,8 +16,12 @@ export interface ShareTarget {
   readonly user: string;
 }
 
-export class ShareComputerCommand extends ComputerCommandMessage<ShareTarget> {}
-export class UnshareComputerCommand extends ComputerCommandMessage<ShareTarget> {}
+export class ShareComputerCommand extends ComputerCommandMessage<ShareTarget> {
+  readonly type = 'ShareComputer';
+}
+export class UnshareComputerCommand extends ComputerCommandMessage<ShareTarget> {
+  readonly type = 'UnshareComputer';
+}
 
 const USER_REF_MAX = 254;
 
