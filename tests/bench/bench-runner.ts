@@ -1,5 +1,6 @@
 import { appendConcurrent } from './append-concurrent.bench';
 import { appendSingle } from './append-single.bench';
+import { computerList } from './computer-list.bench';
 import {
   type BenchOptions,
   type BenchResult,
@@ -15,7 +16,7 @@ import { projectionLag } from './projection-lag.bench';
 import { replay } from './replay.bench';
 
 /** Every benchmark, in the order a full run takes them (cheapest first). */
-export const BENCHMARKS: readonly Benchmark[] = [appendSingle, appendConcurrent, projectionLag, replay];
+export const BENCHMARKS: readonly Benchmark[] = [appendSingle, appendConcurrent, projectionLag, computerList, replay];
 
 export interface RunBenchOptions {
   readonly cwd?: string;
