@@ -29,6 +29,8 @@ export async function startApp(env: Record<string, string> = {}, options: Create
     LOG_LEVEL: 'silent',
     OPERATOR_TOKEN: TEST_TOKEN,
     UI_DIST: path.join(dataDir, 'no-ui'),
+    // The demo computer runs only in tests that ask for it (DEMO_COMPUTER=on).
+    DEMO_COMPUTER: 'off',
     ...env,
     DATA_DIR: dataDir,
   });
