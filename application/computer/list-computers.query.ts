@@ -139,7 +139,8 @@ function baseConditions(principal: Principal, options: ListComputersOptions, tre
     const term = foldText(options.search.trim());
     if (term.length > 0) {
       const pattern = escapeRegex(term);
-      const groups = tree.ordered.filter((g) => foldText(g.name).includes(term)).map((g) => g.id);
+      // A group matches by its path, so searching a site also finds the computers of its subgroups.
+      const groups = tree.ordered.filter((g) => foldText(g.path.join(' / ')).includes(term)).map((g) => g.id);
       conditions.push({
         $or: [
           { nameLower: { $regex: pattern } },
