@@ -40,6 +40,12 @@ export interface SqliteEventStoreOptions {
   readonly upcasters?: readonly Upcaster[] | UpcasterRegistry;
   /** Most appends written in one transaction; 1000 by default. */
   readonly maxGroupSize?: number;
+  /**
+   * Other processes append to the same file (several server nodes on one host): every this many ms,
+   * subscriptions wake up if another connection committed (`PRAGMA data_version`). Unset: only this
+   * process writes, and its own commits wake them.
+   */
+  readonly foreignCommitPollMs?: number;
 }
 
 export interface SqliteEventStoreStats {
@@ -106,6 +112,7 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private counters = { appends: 0, transactions: 0, events: 0, conflicts: 0, largestGroup: 0 };
+  private foreignCommitTimer: ReturnType<typeof setInterval> | null = null;
 
   private readonly statements: {
     streamHead: Database.Statement<[string], { revision: number; hash: string }>;
@@ -138,6 +145,22 @@ export class SqliteEventStore implements EventStore {
       streamsAfter: db.prepare('SELECT DISTINCT stream FROM events WHERE stream > ? ORDER BY stream LIMIT ?'),
     };
     handles.set(this, db);
+    if (options.foreignCommitPollMs !== undefined) this.watchForeignCommits(options.foreignCommitPollMs);
+  }
+
+  /** data_version changes when another connection commits: then subscribers read what it wrote. */
+  private watchForeignCommits(intervalMs: number): void {
+    const version = this.db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>;
+    let last = version.get();
+    this.foreignCommitTimer = setInterval(() => {
+      if (this.closed) return;
+      const now = version.get();
+      if (now !== last) {
+        last = now;
+        this.notifier.notify();
+      }
+    }, intervalMs);
+    this.foreignCommitTimer.unref?.();
   }
 
   /**
@@ -253,6 +276,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     while (this.queue.length > 0) this.flush();
     this.closed = true;
+    if (this.foreignCommitTimer) clearInterval(this.foreignCommitTimer);
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
     this.db.close();
   }
@@ -286,7 +310,9 @@ export class SqliteEventStore implements EventStore {
       }
     });
     try {
-      write();
+      // IMMEDIATE: the write lock is taken before the stream heads are read, so that another process
+      // appending to the same file cannot slip a commit between this read and this write.
+      write.immediate();
     } catch (error) {
       // The whole group rolled back (disk full, I/O error): every caller learns it failed.
       for (const append of group) append.reject(error);

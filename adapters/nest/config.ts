@@ -17,6 +17,12 @@ export interface AppConfig {
   readonly host: string;
   /** Absolute path of the data directory (events, snapshot, lock, operator token). */
   readonly dataDir: string;
+  /**
+   * Several server processes on one host as one cluster: the SQLite event store and key store live
+   * here, shared by every process (each keeps its own DATA_DIR for its lock, snapshot and outbox).
+   * Needs REDIS_URL for presence and routing. Unset: both live in DATA_DIR.
+   */
+  readonly sharedDataDir?: string;
   readonly eventStoreUrl?: string;
   readonly mongo?: { readonly url: string; readonly db: string };
   readonly redisUrl?: string;
@@ -65,6 +71,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'DATA_DIR',
     default: './data',
     meaning: 'Directory of the embedded data: events.sqlite3, readstore.snapshot, server.lock, operator-token.',
+  },
+  {
+    name: 'SHARED_DATA_DIR',
+    default: '(unset: the event store and key store are in DATA_DIR)',
+    meaning:
+      'Several server processes on one host as one cluster: directory of the shared SQLite event store and key store. ' +
+      'Each process keeps its own DATA_DIR; set REDIS_URL and the same AUTH_SECRET on every process.',
   },
   {
     name: 'EVENTSTORE_URL',
@@ -199,6 +212,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
   const port = integer('PORT', 3000, 0, 65535);
   const host = value('HOST') ?? '0.0.0.0';
   const dataDir = path.resolve(cwd, value('DATA_DIR') ?? './data');
+  const sharedDataDirValue = value('SHARED_DATA_DIR');
+  const sharedDataDir = sharedDataDirValue === undefined ? undefined : path.resolve(cwd, sharedDataDirValue);
+  if (sharedDataDir !== undefined && value('REDIS_URL') === undefined) {
+    problems.push('SHARED_DATA_DIR: the processes of one cluster share presence and routing through Redis; set REDIS_URL too');
+  }
+  if (sharedDataDir !== undefined && value('EVENTSTORE_URL') !== undefined) {
+    problems.push('SHARED_DATA_DIR: holds the embedded SQLite event store; with EVENTSTORE_URL every node already shares EventStoreDB, unset one of them');
+  }
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover']);
   const mongoUrl = url('MONGO_URL', ['mongodb', 'mongodb+srv']);
   const mongoDb = value('MONGO_DB') ?? 'switchboard';
@@ -247,6 +268,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     port,
     host,
     dataDir,
+    ...(sharedDataDir !== undefined ? { sharedDataDir } : {}),
     ...(eventStoreUrl ? { eventStoreUrl } : {}),
     ...(mongoUrl ? { mongo: { url: mongoUrl, db: mongoDb } } : {}),
     ...(redisUrl ? { redisUrl } : {}),
@@ -309,6 +331,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     port: config.port,
     host: config.host,
     dataDir: config.dataDir,
+    ...(config.sharedDataDir ? { sharedDataDir: config.sharedDataDir } : {}),
     eventStore: config.eventStoreUrl ? `eventstoredb ${redact(config.eventStoreUrl)}` : 'sqlite',
     readStore: config.mongo ? `mongodb ${redact(config.mongo.url)} db=${config.mongo.db}` : 'memory',
     redis: config.redisUrl ? redact(config.redisUrl) : 'in-process',

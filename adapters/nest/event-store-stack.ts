@@ -12,7 +12,7 @@ export const EVENTS_FILE = 'events.sqlite3';
 export const KEYS_FILE = 'keys.sqlite3';
 
 /** What the event store stack needs of the configuration (tools build it without a whole AppConfig). */
-export type EventStoreStackConfig = Pick<AppConfig, 'dataDir' | 'eventStoreUrl' | 'sqliteSynchronous'>;
+export type EventStoreStackConfig = Pick<AppConfig, 'dataDir' | 'eventStoreUrl' | 'sqliteSynchronous' | 'sharedDataDir'>;
 
 export interface EventStoreStack {
   /**
@@ -35,10 +35,12 @@ export interface EventStoreStack {
  * personal data. Metrics instrumentation is the server's own and is added on top by it.
  */
 export async function openEventStoreStack(config: EventStoreStackConfig): Promise<EventStoreStack> {
-  const raw = await openEventStore(config, path.join(config.dataDir, EVENTS_FILE));
+  // SHARED_DATA_DIR: the processes of one host share the log and the keys; each keeps its own DATA_DIR.
+  const dir = config.sharedDataDir ?? config.dataDir;
+  const raw = await openEventStore(config, path.join(dir, EVENTS_FILE));
   let keyStore: KeyStore;
   try {
-    keyStore = SqliteKeyStore.open(path.join(config.dataDir, KEYS_FILE));
+    keyStore = SqliteKeyStore.open(path.join(dir, KEYS_FILE));
   } catch (error) {
     await raw.store.close().catch(() => undefined);
     throw error;

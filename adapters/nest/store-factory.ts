@@ -2,6 +2,9 @@ import type { EventStore } from '../../application/ports/event-store.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
 import type { AppConfig } from './config';
 
+/** How soon a process sees another process's appends to a shared SQLite file. */
+export const FOREIGN_COMMIT_POLL_MS = 50;
+
 export type EventStoreAdapter = 'sqlite' | 'eventstoredb';
 export type ReadStoreAdapter = 'memory' | 'mongodb';
 
@@ -9,7 +12,7 @@ export type ReadStoreAdapter = 'memory' | 'mongodb';
 
 /** The event store the configuration names: EventStoreDB when EVENTSTORE_URL is set, else the SQLite file. */
 export async function openEventStore(
-  config: Pick<AppConfig, 'eventStoreUrl' | 'sqliteSynchronous'>,
+  config: Pick<AppConfig, 'eventStoreUrl' | 'sqliteSynchronous' | 'sharedDataDir'>,
   sqliteFile: string,
 ): Promise<{ store: EventStore; adapter: EventStoreAdapter }> {
   if (config.eventStoreUrl) {
@@ -17,7 +20,9 @@ export async function openEventStore(
     return { store: EventStoreDbEventStore.connect({ url: config.eventStoreUrl }), adapter: 'eventstoredb' };
   }
   const { SqliteEventStore } = await import('../eventstore-sqlite/sqlite-event-store.adapter');
-  return { store: SqliteEventStore.open({ file: sqliteFile, synchronous: config.sqliteSynchronous }), adapter: 'sqlite' };
+  // Shared by other processes (SHARED_DATA_DIR): their commits must wake this one's subscriptions too.
+  const shared = config.sharedDataDir !== undefined ? { foreignCommitPollMs: FOREIGN_COMMIT_POLL_MS } : {};
+  return { store: SqliteEventStore.open({ file: sqliteFile, synchronous: config.sqliteSynchronous, ...shared }), adapter: 'sqlite' };
 }
 
 /** The read store the configuration names: MongoDB when MONGO_URL is set, else memory with a snapshot file. */
