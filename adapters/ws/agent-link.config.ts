@@ -16,6 +16,8 @@ export interface AgentLinkConfig {
   readonly nodeId?: string;
   /** Whether the built-in demo computer runs. */
   readonly demoComputer: boolean;
+  /** Prefix of the presence keys and channel in Redis; unset: DEFAULT_PRESENCE_PREFIX. */
+  readonly presencePrefix?: string;
 }
 
 export const DEFAULT_AGENT_LINK: AgentLinkConfig = {
@@ -43,6 +45,11 @@ export const AGENT_LINK_VARIABLES = [
     meaning: 'After an agent socket closes, how long it has to reconnect before its computer is marked offline.',
   },
   { name: 'NODE_ID', default: '(unset: <hostname>-<pid>-<random>)', meaning: 'This node’s name in presence and agent routing across nodes (REDIS_URL).' },
+  {
+    name: 'PRESENCE_REDIS_PREFIX',
+    default: 'switchboard:presence:',
+    meaning: 'Prefix of the presence keys and pub/sub channel in Redis: deployments (or test runs) sharing one Redis use different ones.',
+  },
   {
     name: 'DEMO_COMPUTER',
     default: 'on (off when NODE_ENV=test)',
@@ -78,6 +85,10 @@ export function readAgentLinkConfig(env: Env, problems: string[]): AgentLinkConf
   if (nodeId !== undefined && !NODE_ID_PATTERN.test(nodeId)) {
     problems.push(`NODE_ID=${JSON.stringify(nodeId)}: must be 1 to 64 letters, digits, _ . : or -`);
   }
+  const presencePrefix = value('PRESENCE_REDIS_PREFIX');
+  if (presencePrefix !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(presencePrefix)) {
+    problems.push(`PRESENCE_REDIS_PREFIX=${JSON.stringify(presencePrefix)}: must be 1 to 64 letters, digits, _ . : or -`);
+  }
   const demo = value('DEMO_COMPUTER')?.toLowerCase();
   if (demo !== undefined && demo !== 'on' && demo !== 'off') problems.push(`DEMO_COMPUTER=${JSON.stringify(demo)}: must be on or off`);
   // Tests boot many servers: the demo computer runs there only when a test asks for it.
@@ -90,5 +101,6 @@ export function readAgentLinkConfig(env: Env, problems: string[]): AgentLinkConf
     offlineGraceMs,
     ...(nodeId !== undefined && NODE_ID_PATTERN.test(nodeId) ? { nodeId } : {}),
     demoComputer,
+    ...(presencePrefix !== undefined && /^[A-Za-z0-9_.:-]{1,64}$/.test(presencePrefix) ? { presencePrefix } : {}),
   };
 }

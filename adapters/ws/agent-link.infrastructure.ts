@@ -57,7 +57,7 @@ export async function openAgentLinkInfrastructure(config: StoresConfig, override
     if (!presence) {
       if (config.redisUrl) {
         const { RedisPresenceStore } = await import('../presence/redis-presence-store.adapter');
-        presence = await RedisPresenceStore.connect(config.redisUrl);
+        presence = await RedisPresenceStore.connect(config.redisUrl, link.presencePrefix ? { prefix: link.presencePrefix } : {});
         presenceAdapter = 'redis';
       } else {
         presence = new MemoryPresenceStore();
