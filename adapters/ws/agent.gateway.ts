@@ -46,6 +46,9 @@ const MIN_BEAT_GAP_MS = 1_000;
 
 type Phase = 'hello' | 'authenticating' | 'ready' | 'closed';
 
+/** The queue of a socket that has handled nothing yet: one shared settled promise rather than one per socket. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Read through a function: the phase changes while a handler awaits, which narrowing cannot see. */
 const isClosed = (state: { phase: Phase }): boolean => state.phase === 'closed';
 
@@ -134,7 +137,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
       origin: requestOrigin(request, this.link.publicUrl),
       agent: null,
       helloTimer: null,
-      queue: Promise.resolve(),
+      queue: SETTLED,
       lastBeatMs: 0,
       settled: false,
     };

@@ -1,3 +1,4 @@
+import { agentsPerNode } from './agents-per-node.bench';
 import { appendConcurrent } from './append-concurrent.bench';
 import { appendSingle } from './append-single.bench';
 import { computerList } from './computer-list.bench';
@@ -12,11 +13,12 @@ import {
   summaryLine,
   writeResults,
 } from './bench-harness';
+import { heartbeatEvents } from './heartbeat-events.bench';
 import { projectionLag } from './projection-lag.bench';
 import { replay } from './replay.bench';
 
 /** Every benchmark, in the order a full run takes them (cheapest first). */
-export const BENCHMARKS: readonly Benchmark[] = [appendSingle, appendConcurrent, projectionLag, computerList, replay];
+export const BENCHMARKS: readonly Benchmark[] = [appendSingle, appendConcurrent, projectionLag, computerList, heartbeatEvents, replay, agentsPerNode];
 
 export interface RunBenchOptions {
   readonly cwd?: string;
