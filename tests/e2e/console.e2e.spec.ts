@@ -93,7 +93,7 @@ describe('console WebSocket', () => {
     expect((await client.next('error', { from })).data.code).toBe('PROTOCOL_UNSUPPORTED');
     from = client.messages.length;
     client.send({ event: 'hello', data: { protocol: CONSOLE_PROTOCOL_VERSION, token: 'wrong-token-wrong-token-wrong' } });
-    expect((await client.next('error', { from })).data.code).toBe('UNAUTHORIZED');
+    expect((await client.next('error', { from })).data.code).toBe('TOKEN_INVALID');
     // None of that changed who the socket is.
     from = client.messages.length;
     client.send({ event: 'hello', data: { protocol: CONSOLE_PROTOCOL_VERSION } });
