@@ -57,7 +57,12 @@ export const routes: Routes = [
   },
 
   // Signed in.
-  comingSoon('computers', 'nav.computers'),
+  {
+    path: 'computers',
+    title: 'nav.computers',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./computers/computers-page').then((m) => m.ComputersPage),
+  },
   comingSoon('sessions', 'nav.sessions'),
   comingSoon('history', 'nav.history'),
   comingSoon('tickets', 'nav.tickets'),
@@ -86,6 +91,14 @@ export const routes: Routes = [
     title: 'deleteAccount.title',
     canActivate: [signedInGuard],
     loadComponent: () => import('./profile/delete-account-page').then((m) => m.DeleteAccountPage),
+  },
+
+  // Public: an add-computer link, opened on the computer to add.
+  {
+    path: 'add-computer',
+    title: 'computers.addPage.title',
+    data: bare,
+    loadComponent: () => import('./computers/add-computer-page').then((m) => m.AddComputerPage),
   },
 
   // Public: server health, for operators and monitoring.

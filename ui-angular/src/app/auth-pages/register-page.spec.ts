@@ -4,6 +4,7 @@ import { Router, provideRouter, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { consoleTestProviders, meView, settle } from '../../testing/auth-fixtures';
+import { answerComputersPage } from '../../testing/computer-rows';
 import { byTestId, maybeByTestId, text, typeInto } from '../../testing/dom';
 import { routes } from '../app.routes';
 import { AUTH_API } from '../auth/auth-api';
@@ -125,6 +126,7 @@ describe('Registration, recovery and the social callback', () => {
 
     const router = TestBed.inject(Router);
     expect(router.url).toBe('/computers');
+    answerComputersPage(http);
     expect(TestBed.inject(AuthService).signedIn()).toBe(true);
     expect(localStorage.getItem('switchboard.refreshToken')).toBe('SOCIAL-R');
   });

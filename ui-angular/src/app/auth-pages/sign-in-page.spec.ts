@@ -4,6 +4,7 @@ import { Router, provideRouter, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { consoleTestProviders, meView, settle, signedIn, tokenPair } from '../../testing/auth-fixtures';
+import { answerComputersPage } from '../../testing/computer-rows';
 import { healthyView } from '../../testing/health-views';
 import { allByTestId, byTestId, maybeByTestId, text, typeInto } from '../../testing/dom';
 import { routes } from '../app.routes';
@@ -59,6 +60,7 @@ describe('Sign-in page', () => {
     await settle(harness.fixture);
 
     expect(router.url).toBe('/computers');
+    answerComputersPage(http);
     expect(TestBed.inject(AuthService).accessToken()).toBe('ACCESS');
     expect(localStorage.getItem(REFRESH_TOKEN_STORAGE_KEY)).toBe('REFRESH');
   });
@@ -143,6 +145,7 @@ describe('Sign-in page', () => {
     await settle(harness.fixture);
 
     expect(router.url).toBe('/computers');
+    answerComputersPage(http);
     expect(TestBed.inject(AuthService).accessToken()).toBe('AFTER-CHANGE');
   });
 

@@ -1,0 +1,68 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import type { ComputerRow } from '@contracts/computers-live.contracts';
+import { TranslatePipe } from '@ngx-translate/core';
+
+import { DateTimePipe } from '../date-time/date-time.pipe';
+import { LanguageService } from '../i18n/language.service';
+import { ComputerScreenshot } from './computer-screenshot';
+import { type ComputerView, isLocalAddress } from './computer-list.model';
+import { OsIcon } from './os-icon';
+import { StatusBadge } from './status-badge';
+
+export type ComputerAction = 'settings' | 'share' | 'favourite' | 'remove';
+
+/** "IP, city, country" with the country named in the console language; "IP, local network" for a private address. */
+export function placeOf(row: Pick<ComputerRow, 'ip' | 'city' | 'country'>, language: string): { parts: string[]; local: boolean } {
+  const ip = row.ip ?? '';
+  if (ip && !row.city && !row.country && isLocalAddress(ip)) return { parts: [ip], local: true };
+  let country = row.country ?? '';
+  if (/^[A-Z]{2}$/.test(country)) {
+    try {
+      country = new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
+    } catch {
+      // An engine without region names: the code is still meaningful.
+    }
+  }
+  return { parts: [ip, row.city ?? '', country].filter(Boolean), local: false };
+}
+
+/**
+ * One computer, as a row (List) or a card with its screenshot (Details): status, OS, bold name,
+ * "IP, city, country", last connection in the user's zone, Connect, and the actions menu.
+ */
+@Component({
+  selector: 'app-computer-item',
+  imports: [TranslatePipe, DateTimePipe, OsIcon, StatusBadge, ComputerScreenshot],
+  templateUrl: './computer-item.html',
+  styleUrl: './computer-item.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: {
+    'data-testid': 'computer-row',
+    '[attr.data-id]': 'computer().id',
+    '[attr.data-status]': 'computer().status',
+    '[class.details]': "view() === 'details'",
+  },
+})
+export class ComputerItem {
+  private readonly language = inject(LanguageService);
+  readonly computer = input.required<ComputerRow>();
+  readonly view = input<ComputerView>('list');
+  readonly action = output<ComputerAction>();
+  protected readonly menuOpen = signal(false);
+
+  protected readonly place = computed(() => placeOf(this.computer(), this.language.current()));
+  protected readonly menuId = computed(() => `computer-menu-${this.computer().id}`);
+  protected readonly canFavourite = computed(() => !this.computer().demo);
+  protected readonly canSettings = computed(() => !this.computer().demo && (this.computer().canManage || this.computer().owned));
+  protected readonly canAdminister = computed(() => !this.computer().demo && this.computer().canAdminister);
+  protected readonly hasActions = computed(() => this.canFavourite() || this.canSettings() || this.canAdminister());
+
+  protected toggleMenu(): void {
+    this.menuOpen.update((open) => !open);
+  }
+
+  protected choose(action: ComputerAction): void {
+    this.menuOpen.set(false);
+    this.action.emit(action);
+  }
+}
