@@ -61,6 +61,12 @@ export class ComputerItem {
     this.menuOpen.update((open) => !open);
   }
 
+  /** Tabbing or clicking away from the menu closes it. */
+  protected closeMenuIfLeft(event: FocusEvent): void {
+    const menu = event.currentTarget as HTMLElement;
+    if (!(event.relatedTarget instanceof Node) || !menu.contains(event.relatedTarget)) this.menuOpen.set(false);
+  }
+
   protected choose(action: ComputerAction): void {
     this.menuOpen.set(false);
     this.action.emit(action);

@@ -324,6 +324,38 @@ describe('Computers page', () => {
     expect(maybeByTestId(fixture, 'settings-dialog')).toBeNull();
   });
 
+  it('favourites from the menu, and removes only after the confirmation', async () => {
+    expectGroups().flush({ groups: [] });
+    await answerList(listPage({ items: [computerRow({ id: 'c1', name: 'Old PC' })] }));
+
+    byTestId(fixture, 'computer-menu').click();
+    await flush();
+    byTestId(fixture, 'computer-action-favourite').click();
+    await flush();
+    http.expectOne({ method: 'PUT', url: `${COMPUTERS_URL}/c1/favourite` }).flush(accepted('c1', '60'));
+    await flush();
+    expect(param(expectList(), 'minPosition')).toBe('60');
+    expectGroups().flush({ groups: [] });
+
+    byTestId(fixture, 'computer-menu').click();
+    await flush();
+    byTestId(fixture, 'computer-action-remove').click();
+    await flush();
+    expect(text(fixture, 'remove-dialog')).toContain('Remove Old PC?');
+    http.expectNone({ method: 'DELETE', url: `${COMPUTERS_URL}/c1` });
+    byTestId(fixture, 'remove-confirm').click();
+    await flush();
+    http.expectOne({ method: 'DELETE', url: `${COMPUTERS_URL}/c1` }).flush(accepted('c1', '61'));
+    await flush();
+    const reread = expectList();
+    expect(param(reread, 'minPosition')).toBe('61');
+    reread.flush(listPage());
+    expectGroups().flush({ groups: [] });
+    await flush();
+    expect(maybeByTestId(fixture, 'remove-dialog')).toBeNull();
+    expect(text(fixture, 'computers-empty')).toBe('No computers yet. Add one with the Add computer button.');
+  });
+
   it('shows the server’s problem when sharing with an unknown user', async () => {
     expectGroups().flush({ groups: [] });
     await answerList(listPage({ items: [computerRow({ id: 'c1' })] }));
