@@ -127,12 +127,9 @@ describe('the computers page in Chromium: group, sort, search, drag into a group
     const { page, context } = current;
     // Signed in as a kept session: the console finds the refresh token on its first visit (and only then,
     // since it rotates it at once).
-    await context.addInitScript(
-      ([key, token]) => {
-        if (!localStorage.getItem(key!)) localStorage.setItem(key!, token!);
-      },
-      [REFRESH_TOKEN_KEY, owner.refreshToken],
-    );
+    await context.addInitScript({
+      content: `if (!localStorage.getItem(${JSON.stringify(REFRESH_TOKEN_KEY)})) localStorage.setItem(${JSON.stringify(REFRESH_TOKEN_KEY)}, ${JSON.stringify(owner.refreshToken)});`,
+    });
     await page.goto(`${app.url}/computers`);
     await page.waitForURL(/\/computers$/);
 
@@ -190,7 +187,7 @@ describe('the computers page in Chromium: group, sort, search, drag into a group
     await request(app.url).post('/api/agent/screenshot').set(bearer(enrolled.get('bravo laptop')!.agentKey)).set('Content-Type', 'image/png').send(image).expect(204);
     await page.getByTestId('computers-view-details').click();
     await row(page, 'bravo laptop').getByTestId('computer-screenshot').waitFor();
-    await expect(row(page, 'bravo laptop').getByTestId('computer-screenshot').evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBe(64);
+    await expect(row(page, 'bravo laptop').getByTestId('computer-screenshot').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBe(64);
     await page.screenshot({ path: path.join(screenshotDir, '3-details.png') });
     await page.getByTestId('computers-view-list').click();
 
@@ -207,12 +204,12 @@ describe('the computers page in Chromium: group, sort, search, drag into a group
     await page.getByTestId('computers-group-by').selectOption('status');
     await waitForSections(page, [t('computers.status.online')]);
     const mark = `not-reloaded-${Math.random()}`;
-    await page.evaluate((value) => ((window as unknown as { __mark: string }).__mark = value), mark);
+    await page.evaluate((value) => ((globalThis as unknown as { __mark: string }).__mark = value), mark);
     await agents.get('Charlie server')!.close();
     await waitForText(row(page, 'Charlie server').getByTestId('computer-status'), t('computers.status.offline'));
     await waitForSections(page, [t('computers.status.online'), t('computers.status.offline')]);
     await waitForNames(page, ['Alpha desk', 'bravo laptop', 'Charlie server']);
-    await expect(page.evaluate(() => (window as unknown as { __mark?: string }).__mark)).resolves.toBe(mark);
+    await expect(page.evaluate(() => (globalThis as unknown as { __mark?: string }).__mark)).resolves.toBe(mark);
     await page.screenshot({ path: path.join(screenshotDir, '5-offline.png') });
 
     expect(current.unexpectedProblems()).toEqual([]);
