@@ -72,9 +72,12 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
     if (message.type() === 'error') problems.push({ kind: 'console', text: message.text(), url: message.location().url });
   });
   page.on('pageerror', (error) => problems.push({ kind: 'pageerror', text: error.stack ?? error.message }));
-  page.on('requestfailed', (request) =>
-    problems.push({ kind: 'requestfailed', text: request.failure()?.errorText ?? 'failed', url: request.url() }),
-  );
+  page.on('requestfailed', (request) => {
+    const text = request.failure()?.errorText ?? 'failed';
+    // The app cancelled it (a newer request replaced it, or the page moved on): a choice, not a failure.
+    if (text === 'net::ERR_ABORTED') return;
+    problems.push({ kind: 'requestfailed', text, url: request.url() });
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push({ kind: 'http', text: `HTTP ${response.status()}`, url: response.url() });
   });

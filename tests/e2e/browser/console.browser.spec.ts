@@ -108,10 +108,11 @@ describe('the console in Chromium', () => {
   /** Marks the document so that a reload (which would lose the mark) is caught. */
   async function markDocument(page: Page): Promise<() => Promise<boolean>> {
     const mark = `not-reloaded-${Math.random()}`;
+    // The callbacks run in the page; globalThis is its window (the backend's tsconfig has no DOM types).
     await page.evaluate((value) => {
-      (window as unknown as { __browserTestMark: string }).__browserTestMark = value;
+      (globalThis as unknown as { __browserTestMark: string }).__browserTestMark = value;
     }, mark);
-    return () => page.evaluate((value) => (window as unknown as { __browserTestMark?: string }).__browserTestMark === value, mark);
+    return () => page.evaluate((value) => (globalThis as unknown as { __browserTestMark?: string }).__browserTestMark === value, mark);
   }
 
   const noProblems = (expected?: (problem: PageProblem) => boolean) => expect(current!.unexpectedProblems(expected)).toEqual([]);
@@ -160,7 +161,7 @@ describe('the console in Chromium', () => {
     await waitForText(page.getByTestId('nav-status'), t(fr, 'nav.status'));
     await waitForText(page.locator('h1'), t(fr, 'status.title'));
     await waitForText(page.getByTestId('live-indicator'), t(fr, 'status.live'));
-    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('fr');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
     await expect(notReloaded()).resolves.toBe(true);
 
     const file = path.join(screenshotDir, 'status-fr.png');
