@@ -7,13 +7,14 @@ import type { MeView, Profile, TokenPair } from '@contracts/auth.contracts';
 import { AUTH_API } from '../app/auth/auth-api';
 import { authInterceptor } from '../app/auth/auth.interceptor';
 import { AuthService } from '../app/auth/auth.service';
+import { provideConsoleAuth } from '../app/auth/provide-auth';
 import { WEB_SOCKET_FACTORY } from '../app/console-link/console-socket.service';
 import { provideI18n } from '../app/i18n/provide-i18n';
 import { FakeSocketServer } from './fake-web-socket';
 
 /**
  * HttpClient with the console's interceptor, answered by HttpTestingController; translations; an
- * in-memory console link, so that no page ever opens a real socket.
+ * in-memory console link that follows the session, so that no page ever opens a real socket.
  */
 export function consoleTestProviders(sockets = new FakeSocketServer()): (Provider | EnvironmentProviders)[] {
   return [
@@ -21,6 +22,7 @@ export function consoleTestProviders(sockets = new FakeSocketServer()): (Provide
     provideHttpClientTesting(),
     provideI18n(),
     { provide: WEB_SOCKET_FACTORY, useValue: sockets.factory },
+    provideConsoleAuth(),
   ];
 }
 
