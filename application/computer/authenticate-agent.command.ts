@@ -7,10 +7,14 @@ import type { Principal } from '../../domain/shared/event';
 import { ApplicationError } from '../errors';
 import type { CommandMeta } from '../handle-command';
 import { CLOCK, type Clock } from '../ports/clock.port';
+import { READ_MODEL_ACCESS, type ReadModelAccess } from '../ports/read-model-access.port';
+import { READ_STORE, type ReadStore } from '../ports/read-store.port';
+import { ACCOUNT_LIST } from '../../read-models/account-list/account-list.projection';
+import type { AccountView } from '../../read-models/account-list/account-list.view';
 import { agentPrincipal, ComputerCommandSupport } from './computer-command-support';
 import { parseAgentKey } from './computer-tokens';
 
-/** The key is malformed, unknown, or its computer was removed: the agent must enroll again (close 4401, HTTP 401). */
+/** The key is malformed, unknown, its computer was removed or its account closed: the agent must enroll again (close 4401, HTTP 401). */
 export class AgentKeyRejectedError extends ApplicationError {
   constructor() {
     super('UNAUTHORIZED', 'This agent key is not valid; enroll the computer again');
@@ -51,6 +55,8 @@ export class AuthenticateAgentHandler implements ICommandHandler<AuthenticateAge
   constructor(
     private readonly computers: ComputerCommandSupport,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(READ_MODEL_ACCESS) private readonly readModels: ReadModelAccess,
   ) {}
 
   async execute({ agentKey, meta }: AuthenticateAgentCommand): Promise<AgentIdentity> {
@@ -58,6 +64,7 @@ export class AuthenticateAgentHandler implements ICommandHandler<AuthenticateAge
     if (!parsed) throw new AgentKeyRejectedError();
     const computer = await this.computers.loadComputer(parsed.computerId);
     if (computer.status !== 'active' || computer.agentKeyHash !== this.computers.digest(agentKey)) throw new AgentKeyRejectedError();
+    if (await this.accountClosed(computer.accountId)) throw new AgentKeyRejectedError();
     const principal = agentPrincipal(computer.computerId, computer.accountId);
     let planStatus = computer.planStatus;
     if (effectivePlanStatus(computer, this.clock.now()) !== planStatus) {
@@ -75,5 +82,14 @@ export class AuthenticateAgentHandler implements ICommandHandler<AuthenticateAge
       limitedUntil: computer.limitedUntil,
       principal,
     };
+  }
+
+  /**
+   * A deleted (closed) account takes its computers' keys with it. The account list answers in one
+   * lookup; folding the account stream would grow with every computer it ever enrolled.
+   */
+  private async accountClosed(accountId: string): Promise<boolean> {
+    const accounts = this.readStore.forTenant(accountId).collection<AccountView>(this.readModels.activeCollection(ACCOUNT_LIST));
+    return (await accounts.get(accountId))?.status === 'closed';
   }
 }

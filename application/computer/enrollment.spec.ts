@@ -14,6 +14,9 @@ import {
   type IssuedEnrollmentToken,
 } from './enrollment-tokens.command';
 import { RemoveComputerCommand } from './remove-computer.command';
+import { CommandRunner } from '../command-runner';
+import { accountDecider } from '../../domain/account/account.decide';
+import type { AccountCommand } from '../../domain/account/account.commands';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 24 * 60 * 60 * 1000;
@@ -140,5 +143,14 @@ describe('Enrollment and agent keys', () => {
     expect(slots).toEqual(['AccountComputerSlotAllocated', 'AccountComputerSlotReleased']);
     await h.commands.execute(new RemoveComputerCommand(owner.principal, { computerId }, h.meta()));
     expect((await h.types(`account-${owner.accountId}`)).filter((t) => t === 'AccountComputerSlotReleased')).toHaveLength(1);
+  });
+
+  it('refuses every agent key of a closed (deleted) account', async () => {
+    const { agentKey } = await enroll({ method: 'password', username: 'ann@example.com', password: owner.password });
+    await h.module
+      .get(CommandRunner)
+      .run<AccountCommand, never, never>(`account-${owner.accountId}`, accountDecider as never, { type: 'CloseAccount', data: { accountId: owner.accountId } }, owner.principal, h.meta());
+    await h.projections.waitFor('account-list', await h.store.headPosition(), 2000);
+    await expectCode(authenticate(agentKey), 'UNAUTHORIZED');
   });
 });
