@@ -1,0 +1,225 @@
+import * as path from 'node:path';
+
+/** How this run enrolls the computer when it has no key yet. */
+export type Enrollment =
+  | { readonly method: 'password' | 'cli'; readonly serverUrl: string; readonly username: string; readonly password: string }
+  | { readonly method: 'enrollment-token' | 'add-computer-link'; readonly serverUrl: string; readonly token: string };
+
+export interface AgentOptions {
+  /** Server base URL (http[s]://host[:port]); from --server, --link, --relay-url/--relay-port. */
+  readonly serverUrl: string | null;
+  readonly dataDir: string;
+  /** Run without installing: the console shows the computer as "Not installed". */
+  readonly once: boolean;
+  readonly name: string | null;
+  /** Overrides the interval the server asks for. */
+  readonly screenshotIntervalMs: number | null;
+  readonly enrollment: Enrollment | null;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: switchboard-agent [options]
+
+  --server URL                 the Switchboard server (http://host:port)
+  --data-dir DIR               where the agent keeps its key (agent.json)
+  --name NAME                  the computer's name in the console
+  --once                       run without installing (shown as "Not installed")
+  --screenshot-interval MS     screenshot interval instead of the server's
+
+Enroll this computer (first run only), one of:
+  --server URL --username EMAIL --password PASSWORD
+  --link URL                   a technician's add-computer link
+  --create-computer --username EMAIL --password PASSWORD --relay-url HOST --relay-port PORT
+  /createcomputer /username "EMAIL" /password "PASSWORD" /relayurl "HOST" /relayport "PORT"
+  enrollment.json beside the agent or in the data directory (auto-connect downloads)
+`;
+
+type Parsed<T> = T | { readonly error: string };
+
+/** Option names as the user may type them, folded to one spelling; the slash form has no hyphens. */
+const ALIASES: Readonly<Record<string, string>> = {
+  server: 'server',
+  'data-dir': 'data-dir',
+  datadir: 'data-dir',
+  once: 'once',
+  name: 'name',
+  'screenshot-interval': 'screenshot-interval',
+  screenshotinterval: 'screenshot-interval',
+  username: 'username',
+  password: 'password',
+  link: 'link',
+  'create-computer': 'create-computer',
+  createcomputer: 'create-computer',
+  'relay-url': 'relay-url',
+  relayurl: 'relay-url',
+  'relay-port': 'relay-port',
+  relayport: 'relay-port',
+  help: 'help',
+  h: 'help',
+  '?': 'help',
+};
+const FLAGS = new Set(['once', 'create-computer', 'help']);
+
+/** Quotes a Windows shell left around a value of the slash form. */
+const unquote = (v: string): string => (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) ? v.slice(1, -1) : v);
+
+function optionName(arg: string): string | null {
+  if (arg.startsWith('--')) return arg.slice(2);
+  // A single-dash or slash option; a bare "/" or a path like /home/x is a value, which the caller sees by position.
+  if (/^[-/][A-Za-z?][A-Za-z-]*([=:].*)?$/.test(arg)) return arg.slice(1);
+  return null;
+}
+
+/** The server's base URL from what the user typed: a scheme is added when missing, the path dropped. */
+export function normalizeServerUrl(raw: string): Parsed<string> {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    return { error: `${JSON.stringify(raw)} is not a server address` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `${JSON.stringify(raw)}: the server address must be http or https` };
+  return url.origin;
+}
+
+/** Server and token of an add-computer link (`<origin>/add-computer?link=<token>`, or a download URL with `?link=`). */
+export function parseAddComputerLink(raw: string): Parsed<{ serverUrl: string; token: string }> {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { error: `${JSON.stringify(raw)} is not an add-computer link (copy the whole link from the console)` };
+  }
+  const token = url.searchParams.get('link');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !token) {
+    return { error: `${JSON.stringify(raw)} is not an add-computer link: it has no ?link= token (copy the whole link from the console)` };
+  }
+  return { serverUrl: url.origin, token };
+}
+
+/** The relay of the seed's command line: HOST or URL, and a port; https on 443 when no scheme is given. */
+function relayServer(host: string, port: string | undefined): Parsed<string> {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host);
+  if (port !== undefined && !/^[0-9]{1,5}$/.test(port)) return { error: `--relay-port ${JSON.stringify(port)} must be a port number` };
+  if (hasScheme || port === undefined) {
+    const base = normalizeServerUrl(host);
+    if (typeof base !== 'string') return base;
+    if (port === undefined) return base;
+    const url = new URL(base);
+    url.port = port;
+    return url.origin;
+  }
+  return normalizeServerUrl(`${port === '443' ? 'https' : 'http'}://${host}:${port}`);
+}
+
+/**
+ * The agent's command line. Options are case-insensitive and take `--opt value`, `--opt=value`,
+ * or the slash form `/opt "value"` of the seed's installers.
+ */
+export function parseArgs(argv: readonly string[], defaultDataDir: string): Parsed<AgentOptions> {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const raw = optionName(arg);
+    if (raw === null) return { error: `Unexpected argument ${JSON.stringify(arg)}` };
+    const split = raw.search(/[=:]/);
+    const name = ALIASES[(split >= 0 ? raw.slice(0, split) : raw).toLowerCase()];
+    if (!name) return { error: `Unknown option ${arg}` };
+    if (FLAGS.has(name)) {
+      if (split >= 0) return { error: `${arg}: ${name} takes no value` };
+      flags.add(name);
+      continue;
+    }
+    let value: string | undefined = split >= 0 ? raw.slice(split + 1) : argv[++i];
+    if (value === undefined) return { error: `Option ${arg} needs a value` };
+    value = unquote(value);
+    if (values.has(name)) return { error: `Option --${name} is given twice` };
+    values.set(name, value);
+  }
+  const get = (k: string) => values.get(k);
+
+  let serverUrl: string | null = null;
+  if (get('server') !== undefined) {
+    const s = normalizeServerUrl(get('server')!);
+    if (typeof s !== 'string') return s;
+    serverUrl = s;
+  }
+  let screenshotIntervalMs: number | null = null;
+  if (get('screenshot-interval') !== undefined) {
+    const ms = get('screenshot-interval')!;
+    if (!/^[0-9]+$/.test(ms) || Number(ms) < 1000) return { error: '--screenshot-interval must be a number of milliseconds, at least 1000' };
+    screenshotIntervalMs = Number(ms);
+  }
+  const name = get('name');
+  if (name !== undefined && (name.trim() === '' || name.length > 64)) return { error: '--name must have 1 to 64 characters' };
+
+  let enrollment: Enrollment | null = null;
+  const username = get('username');
+  const password = get('password');
+  if ((username === undefined) !== (password === undefined)) return { error: 'Give both --username and --password' };
+  const link = get('link');
+  const relay = get('relay-url');
+  const createComputer = flags.has('create-computer');
+  if (link !== undefined && username !== undefined) return { error: 'Enroll with --link or with --username/--password, not both' };
+  if (createComputer && username === undefined) return { error: '--create-computer needs --username and --password' };
+  if (createComputer && relay === undefined && serverUrl === null) return { error: '--create-computer needs --relay-url and --relay-port (or --server)' };
+  if (relay !== undefined || get('relay-port') !== undefined) {
+    if (relay === undefined) return { error: '--relay-port needs --relay-url' };
+    const s = relayServer(relay, get('relay-port'));
+    if (typeof s !== 'string') return s;
+    if (serverUrl !== null && serverUrl !== s) return { error: '--server and --relay-url name different servers' };
+    serverUrl = s;
+  }
+  if (link !== undefined) {
+    const parsed = parseAddComputerLink(link);
+    if ('error' in parsed) return parsed;
+    if (serverUrl !== null && serverUrl !== parsed.serverUrl) return { error: '--server and --link name different servers' };
+    serverUrl = parsed.serverUrl;
+    enrollment = { method: 'add-computer-link', serverUrl, token: parsed.token };
+  } else if (username !== undefined && password !== undefined) {
+    if (serverUrl === null) return { error: 'Give the server (--server URL) to enroll with a username and password' };
+    enrollment = { method: createComputer || relay !== undefined ? 'cli' : 'password', serverUrl, username, password };
+  }
+
+  return {
+    serverUrl,
+    dataDir: path.resolve(get('data-dir') ?? defaultDataDir),
+    once: flags.has('once'),
+    name: name ?? null,
+    screenshotIntervalMs,
+    enrollment,
+    help: flags.has('help'),
+  };
+}
+
+/** Where the agent keeps its key when --data-dir is not given: the user's own configuration folder. */
+export function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
+  switch (platform) {
+    case 'win32':
+      return path.win32.join(env.LOCALAPPDATA ?? path.win32.join(home, 'AppData', 'Local'), 'Switchboard Agent');
+    case 'darwin':
+      return path.posix.join(home, 'Library', 'Application Support', 'Switchboard Agent');
+    default:
+      return path.posix.join(env.XDG_CONFIG_HOME || path.posix.join(home, '.config'), 'switchboard-agent');
+  }
+}
+
+/** What an auto-connect download or an add-computer link download bakes into enrollment.json. */
+export function parseBakedEnrollment(text: string, file: string): Parsed<Enrollment> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { error: `${file} is not JSON` };
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof v !== 'object' || v === null || typeof o.serverUrl !== 'string' || typeof o.token !== 'string' || o.token === '') {
+    return { error: `${file} must hold {serverUrl, method, token}` };
+  }
+  if (o.method !== 'enrollment-token' && o.method !== 'add-computer-link') return { error: `${file}: method must be enrollment-token or add-computer-link` };
+  const serverUrl = normalizeServerUrl(o.serverUrl);
+  if (typeof serverUrl !== 'string') return { error: `${file}: ${serverUrl.error}` };
+  return { method: o.method, serverUrl, token: o.token };
+}
