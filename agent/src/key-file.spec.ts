@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { keyFilePath, readKeyFile, removeKeyFile, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
+
+const KEY: AgentKeyFile = { serverUrl: 'http://127.0.0.1:3000', computerId: 'c-1', agentKey: 'c-1.AbCdEfGhIjKlMnOpQrStUvWx', name: 'Laptop' };
+const posix = process.platform !== 'win32';
+
+describe('agent key file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-key-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('is absent before enrollment', async () => {
+    expect(await readKeyFile(path.join(dir, 'nested'))).toBeNull();
+  });
+
+  it('round-trips, created with mode 0600 in a folder it creates, leaving no temp file', async () => {
+    const data = path.join(dir, 'data');
+    await writeKeyFile(data, KEY);
+    expect(await readKeyFile(data)).toEqual(KEY);
+    if (posix) expect((await fs.stat(keyFilePath(data))).mode & 0o777).toBe(0o600);
+    expect(await fs.readdir(data)).toEqual(['agent.json']);
+  });
+
+  it('replaces the previous key whole', async () => {
+    await writeKeyFile(dir, KEY);
+    await writeKeyFile(dir, { ...KEY, agentKey: 'c-1.ZZZZZZZZZZZZZZZZZZZZZZZZ' });
+    expect((await readKeyFile(dir))?.agentKey).toBe('c-1.ZZZZZZZZZZZZZZZZZZZZZZZZ');
+  });
+
+  // Windows has no mode bits to tighten; there the read alone is checked.
+  it('tightens a file others could read', async () => {
+    await fs.writeFile(keyFilePath(dir), JSON.stringify(KEY), { mode: 0o644 });
+    await fs.chmod(keyFilePath(dir), 0o644);
+    expect(await readKeyFile(dir)).toEqual(KEY);
+    if (posix) expect((await fs.stat(keyFilePath(dir))).mode & 0o777).toBe(0o600);
+  });
+
+  it('says a damaged file is damaged instead of enrolling again', async () => {
+    await fs.writeFile(keyFilePath(dir), '{"serverUrl":', { mode: 0o600 });
+    await expect(readKeyFile(dir)).rejects.toThrow(/damaged \(not JSON\)/);
+    await fs.writeFile(keyFilePath(dir), JSON.stringify({ ...KEY, agentKey: '' }), { mode: 0o600 });
+    await expect(readKeyFile(dir)).rejects.toThrow(/agentKey missing/);
+  });
+
+  it('stores a new name and forgets the key on removal', async () => {
+    await writeKeyFile(dir, KEY);
+    expect(await updateKeyFileName(dir, 'Front desk')).toEqual({ ...KEY, name: 'Front desk' });
+    expect((await readKeyFile(dir))?.name).toBe('Front desk');
+    await removeKeyFile(dir);
+    expect(await readKeyFile(dir)).toBeNull();
+  });
+});
