@@ -8,7 +8,7 @@ import type {
 } from '../../application/ports/event-store.port';
 import { isPosition, type Position } from '../../application/ports/position';
 import { parseStreamName } from '../../domain/shared/stream-name';
-import { chainMetadata } from './hash-chain';
+import { chainMetadata, hasNoChainFields } from './hash-chain';
 
 /** 1 MiB: the default limit on one serialized event (type, data and metadata). */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -20,6 +20,8 @@ export interface EncodedEvent {
   /** Caller metadata after the JSON round trip, without any caller-supplied hashes. */
   readonly metadata: Record<string, unknown>;
   readonly dataJson: string;
+  /** JSON of `metadata` (no hashes), when `metadata` is exactly its parse: the stored form is then built from it. */
+  readonly metadataJson?: string;
 }
 
 /** Throws the domain's INVALID_STREAM_NAME error for anything that is not `<category>-<id>`. */
@@ -58,7 +60,7 @@ export function assertPosition(position: Position): void {
   }
 }
 
-function jsonRoundTrip<T>(value: T, what: string): { json: string; value: T } {
+function toJson(value: unknown, what: string): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
@@ -66,7 +68,7 @@ function jsonRoundTrip<T>(value: T, what: string): { json: string; value: T } {
     throw new ApplicationError('INVALID_EVENT', `${what} is not JSON-serializable: ${(error as Error).message}`);
   }
   if (json === undefined) throw new ApplicationError('INVALID_EVENT', `${what} is not JSON-serializable`);
-  return { json, value: JSON.parse(json) as T };
+  return json;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -81,35 +83,63 @@ export function encodeNewEvents(events: readonly NewEvent[], maxEventBytes: numb
   if (!Array.isArray(events) || events.length === 0) {
     throw new ApplicationError('INVALID_EVENT', 'An append needs at least one event');
   }
-  return events.map((event) => {
-    if (typeof event?.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
-      throw new ApplicationError('INVALID_EVENT', `Invalid event type: ${JSON.stringify(event?.type)}`);
-    }
-    if (!isPlainObject(event.data) || !isPlainObject(event.metadata)) {
-      throw new ApplicationError('INVALID_EVENT', `Event ${event.type} needs object data and metadata`);
-    }
-    const version = (event.metadata as { schemaVersion?: unknown }).schemaVersion;
-    if (!Number.isSafeInteger(version) || (version as number) < 1) {
-      throw new ApplicationError('INVALID_EVENT', `Event ${event.type} needs metadata.schemaVersion >= 1`);
-    }
-    const data = jsonRoundTrip(event.data, `Data of ${event.type}`);
-    const { prevHash: _p, hash: _h, ...bare } = event.metadata as unknown as Record<string, unknown>;
-    const metadata = jsonRoundTrip(bare, `Metadata of ${event.type}`);
-    // Measured without the two hashes (a fixed 2 x 64 characters) so the limit means the same everywhere.
-    const size = Buffer.byteLength(event.type, 'utf8') + Buffer.byteLength(data.json, 'utf8') + Buffer.byteLength(metadata.json, 'utf8');
-    if (size > maxEventBytes) throw new EventTooLargeError(size, maxEventBytes, event.type);
-    return { type: event.type, data: data.value, metadata: metadata.value, dataJson: data.json };
-  });
+  const encoded: EncodedEvent[] = new Array<EncodedEvent>(events.length);
+  for (let i = 0; i < events.length; i++) encoded[i] = encodeNewEvent(events[i], maxEventBytes);
+  return encoded;
+}
+
+function encodeNewEvent(event: NewEvent, maxEventBytes: number): EncodedEvent {
+  if (typeof event?.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
+    throw new ApplicationError('INVALID_EVENT', `Invalid event type: ${JSON.stringify(event?.type)}`);
+  }
+  if (!isPlainObject(event.data) || !isPlainObject(event.metadata)) {
+    throw new ApplicationError('INVALID_EVENT', `Event ${event.type} needs object data and metadata`);
+  }
+  const version = (event.metadata as { schemaVersion?: unknown }).schemaVersion;
+  if (!Number.isSafeInteger(version) || (version as number) < 1) {
+    throw new ApplicationError('INVALID_EVENT', `Event ${event.type} needs metadata.schemaVersion >= 1`);
+  }
+  const dataJson = toJson(event.data, `Data of ${event.type}`);
+  const data = JSON.parse(dataJson) as Record<string, unknown>;
+  // Caller-supplied hashes are dropped; metadata that has none is serialized as it is, without a copy.
+  const bare = hasNoChainFields(event.metadata) ? event.metadata : withoutChainFields(event.metadata);
+  const metadataJson = toJson(bare, `Metadata of ${event.type}`);
+  const metadata = JSON.parse(metadataJson) as Record<string, unknown>;
+  // Measured without the two hashes (a fixed 2 x 64 characters) so the limit means the same everywhere.
+  const size = Buffer.byteLength(event.type, 'utf8') + Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
+  if (size > maxEventBytes) throw new EventTooLargeError(size, maxEventBytes, event.type);
+  // The stored metadata can be built from this JSON only when the parse is an object without chain fields.
+  const reusable = isPlainObject(metadata) && hasNoChainFields(metadata);
+  return reusable ? { type: event.type, data, metadata, dataJson, metadataJson } : { type: event.type, data, metadata, dataJson };
+}
+
+function withoutChainFields(metadata: object): Record<string, unknown> {
+  const { prevHash: _p, hash: _h, ...bare } = metadata as Record<string, unknown>;
+  return bare;
 }
 
 /** Chains a batch onto a stream whose last hash is prevHash. */
 export function chainEvents(prevHash: string, events: readonly EncodedEvent[]): { metadata: EventMetadata; metadataJson: string }[] {
   let previous = prevHash;
-  return events.map((event) => {
+  const chained = new Array<{ metadata: EventMetadata; metadataJson: string }>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
     const metadata = chainMetadata(previous, event.type, event.data, event.metadata);
+    chained[i] = { metadata, metadataJson: storedMetadataJson(event, previous, metadata.hash, metadata) };
     previous = metadata.hash;
-    return { metadata, metadataJson: JSON.stringify(metadata) };
-  });
+  }
+  return chained;
+}
+
+/**
+ * JSON.stringify({ ...metadata, prevHash, hash }) without serializing the metadata again: the chain
+ * fields come last in a spread, and the metadata's own JSON is what JSON.stringify gives for its parse.
+ */
+function storedMetadataJson(event: EncodedEvent, prevHash: string, hash: string, chained: EventMetadata): string {
+  const json = event.metadataJson;
+  if (json === undefined) return JSON.stringify(chained);
+  const tail = `"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
+  return json === '{}' ? `{${tail}` : `${json.slice(0, -1)},${tail}`;
 }
 
 /** Memory and SQLite positions are plain sequence numbers; an EventStoreDB "commit.prepare" is not one. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { EventMetadata, EventMetadataInput, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import type { Position } from '../../application/ports/position';
 import { StoredEventUnreadableError } from './stored-event-unreadable.error';
@@ -22,14 +22,22 @@ export function canonicalJson(value: unknown): string {
   }
   const maybeJson = value as { toJSON?: () => unknown };
   if (typeof maybeJson.toJSON === 'function') return canonicalJson(maybeJson.toJSON());
-  const entries = Object.keys(value)
-    .sort()
-    .filter((key) => {
-      const v = (value as Record<string, unknown>)[key];
-      return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
-    })
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+  // Plain loops and one growing string: this runs for every appended and every verified event.
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const member = canonicalMember(keys[i], record[keys[i]]);
+    if (member === undefined) continue;
+    text += text.length === 1 ? member : `,${member}`;
+  }
+  return `${text}}`;
+}
+
+/** `"key":value`, or undefined for the values JSON.stringify drops from objects. */
+function canonicalMember(key: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  return `${JSON.stringify(key)}:${canonicalJson(value)}`;
 }
 
 export interface HashedContent {
@@ -40,16 +48,36 @@ export interface HashedContent {
 
 /** SHA-256 (hex) over the previous hash and the canonical JSON of type, data and metadata without hashes. */
 export function computeEventHash(prevHash: string, content: HashedContent): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update(canonicalJson({ type: content.type, data: content.data, metadata: content.metadataWithoutHashes }))
-    .digest('hex');
+  // canonicalJson({ type, data, metadata }) written out: its keys sort as data, metadata, type.
+  let body = '{';
+  const data = canonicalMember('data', content.data);
+  if (data !== undefined) body += data;
+  const metadata = canonicalMember('metadata', content.metadataWithoutHashes);
+  if (metadata !== undefined) body += body.length === 1 ? metadata : `,${metadata}`;
+  const type = canonicalMember('type', content.type);
+  if (type !== undefined) body += body.length === 1 ? type : `,${type}`;
+  body += '}';
+  // One-shot hash of the concatenation: the same bytes as two updates (UTF-8 of a hex string, then
+  // of the body) without a Hash object; anything but a string keeps the two updates and their errors.
+  if (typeof prevHash === 'string') return oneShotHash('sha256', prevHash + body, 'hex');
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
 /** Metadata minus the two chain fields: what the hash covers. */
 export function metadataWithoutHashes(metadata: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const { prevHash: _prev, hash: _hash, ...rest } = metadata;
   return rest;
+}
+
+const hasOwn = (value: object, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
+
+/**
+ * Metadata that a copy without prevHash and hash would not change: a plain object (an inherited
+ * toJSON would be lost by the copy) without either field of its own.
+ */
+export function hasNoChainFields(metadata: object): boolean {
+  const proto = Object.getPrototypeOf(metadata) as unknown;
+  return (proto === Object.prototype || proto === null) && !hasOwn(metadata, 'prevHash') && !hasOwn(metadata, 'hash');
 }
 
 /** Stamps prevHash and hash on metadata that has already been through a JSON round trip. */
@@ -59,7 +87,9 @@ export function chainMetadata(
   data: unknown,
   metadata: EventMetadataInput | Readonly<Record<string, unknown>>,
 ): EventMetadata {
-  const bare = metadataWithoutHashes(metadata as Readonly<Record<string, unknown>>);
+  const record = metadata as Readonly<Record<string, unknown>>;
+  // A plain object without chain fields hashes the same as its copy without them: skip the copy.
+  const bare = hasNoChainFields(record) ? record : metadataWithoutHashes(record);
   const hash = computeEventHash(prevHash, { type, data, metadataWithoutHashes: bare });
   return { ...(bare as unknown as EventMetadataInput), prevHash, hash };
 }

@@ -66,6 +66,9 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+type Heads = Map<string, { revision: number; hash: string } | undefined>;
+
 interface EventRow {
   position: number;
   stream: string;
@@ -123,6 +126,9 @@ export class SqliteEventStore implements EventStore {
     head: Database.Statement<[], { position: number | null }>;
     streamsAfter: Database.Statement<[string, number], { stream: string }>;
   };
+  /** Made once: better-sqlite3 builds four wrappers per db.transaction() call. */
+  private readonly writeGroup: Database.Transaction<(group: readonly PendingAppend[], outcomes: Outcome[]) => void>;
+  private readonly writeInSavepoint: Database.Transaction<(append: PendingAppend, head: { revision: number; hash: string } | undefined, heads: Heads) => AppendResult>;
 
   private constructor(
     private readonly db: Database.Database,
@@ -144,6 +150,13 @@ export class SqliteEventStore implements EventStore {
       head: db.prepare('SELECT MAX(position) AS position FROM events'),
       streamsAfter: db.prepare('SELECT DISTINCT stream FROM events WHERE stream > ? ORDER BY stream LIMIT ?'),
     };
+    this.writeGroup = db.transaction((group: readonly PendingAppend[], outcomes: Outcome[]) => {
+      const heads: Heads = new Map();
+      for (let i = 0; i < group.length; i++) outcomes.push(this.applyOne(group[i], heads, group.length > 1));
+    });
+    this.writeInSavepoint = db.transaction((append: PendingAppend, head: { revision: number; hash: string } | undefined, heads: Heads) =>
+      this.writeAppend(append, head, heads),
+    );
     handles.set(this, db);
     if (options.foreignCommitPollMs !== undefined) this.watchForeignCommits(options.foreignCommitPollMs);
   }
@@ -302,26 +315,26 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     const group = this.queue.splice(0, this.maxGroupSize);
     if (group.length === 0) return;
-    const outcomes: ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[] = [];
-    const heads = new Map<string, { revision: number; hash: string } | undefined>();
-    const write = this.db.transaction(() => {
-      for (const append of group) {
-        outcomes.push(this.applyOne(append, heads));
-      }
-    });
+    const outcomes: Outcome[] = [];
     try {
       // IMMEDIATE: the write lock is taken before the stream heads are read, so that another process
       // appending to the same file cannot slip a commit between this read and this write.
-      write.immediate();
+      this.writeGroup.immediate(group, outcomes);
     } catch (error) {
-      // The whole group rolled back (disk full, I/O error): every caller learns it failed.
-      for (const append of group) append.reject(error);
-      return;
+      if (!(error instanceof LoneAppendFailed)) {
+        // The whole group rolled back (disk full, I/O error): every caller learns it failed.
+        for (const append of group) append.reject(error);
+        return;
+      }
+      // A lone append failed without a savepoint of its own: its transaction rolled back, which is
+      // what its savepoint would have done, and the outcome is the same.
+      outcomes.push({ ok: false, error: error.failure });
     }
     this.counters.transactions += 1;
     this.counters.appends += group.length;
     this.counters.largestGroup = Math.max(this.counters.largestGroup, group.length);
-    group.forEach((append, i) => {
+    for (let i = 0; i < group.length; i++) {
+      const append = group[i];
       const outcome = outcomes[i];
       if (outcome.ok) {
         this.counters.events += append.events.length;
@@ -330,39 +343,47 @@ export class SqliteEventStore implements EventStore {
         this.counters.conflicts += 1;
         append.reject(outcome.error);
       }
-    });
+    }
     this.notifier.notify();
   }
 
-  /** One append inside the group's transaction, in its own savepoint so that its failure is its own. */
-  private applyOne(
-    append: PendingAppend,
-    heads: Map<string, { revision: number; hash: string } | undefined>,
-  ): { ok: true; result: AppendResult } | { ok: false; error: unknown } {
+  /**
+   * One append inside the group's transaction, in its own savepoint so that its failure is its own.
+   * A group of one needs no savepoint: a failure rolls the whole transaction back instead.
+   */
+  private applyOne(append: PendingAppend, heads: Heads, inGroup: boolean): Outcome {
     const head = heads.has(append.stream) ? heads.get(append.stream) : this.statements.streamHead.get(append.stream);
     const actual = head ? head.revision : 'no_stream';
     if (actual !== append.expected) {
       return { ok: false, error: new StreamRevisionConflictError(append.stream, append.expected, actual) };
     }
+    if (!inGroup) {
+      try {
+        return { ok: true, result: this.writeAppend(append, head, heads) };
+      } catch (error) {
+        throw new LoneAppendFailed(error);
+      }
+    }
     try {
-      const result = this.db.transaction(() => {
-        const chained = chainEvents(head ? head.hash : GENESIS_HASH, append.events);
-        let revision = head ? head.revision : -1;
-        let position = 0;
-        append.events.forEach((event, i) => {
-          revision += 1;
-          const info = this.statements.insertEvent.run(append.stream, revision, event.type, event.dataJson, chained[i].metadataJson);
-          position = Number(info.lastInsertRowid);
-        });
-        const hash = chained[chained.length - 1].metadata.hash;
-        this.statements.upsertStream.run(append.stream, revision, hash);
-        heads.set(append.stream, { revision, hash });
-        return { revision, position: String(position) };
-      })();
-      return { ok: true, result };
+      return { ok: true, result: this.writeInSavepoint(append, head, heads) };
     } catch (error) {
       return { ok: false, error };
     }
+  }
+
+  private writeAppend(append: PendingAppend, head: { revision: number; hash: string } | undefined, heads: Heads): AppendResult {
+    const chained = chainEvents(head ? head.hash : GENESIS_HASH, append.events);
+    let revision = head ? head.revision : -1;
+    let position = 0;
+    for (let i = 0; i < append.events.length; i++) {
+      revision += 1;
+      const info = this.statements.insertEvent.run(append.stream, revision, append.events[i].type, append.events[i].dataJson, chained[i].metadataJson);
+      position = Number(info.lastInsertRowid);
+    }
+    const hash = chained[chained.length - 1].metadata.hash;
+    this.statements.upsertStream.run(append.stream, revision, hash);
+    heads.set(append.stream, { revision, hash });
+    return { revision, position: String(position) };
   }
 
   private decode(row: EventRow, raw: boolean): RecordedEvent {
@@ -380,6 +401,13 @@ export class SqliteEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new ApplicationError('EVENT_STORE_CLOSED', 'The event store is closed');
+  }
+}
+
+/** Carries a lone append's failure out of its transaction, so that the transaction rolls back. */
+class LoneAppendFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('append failed');
   }
 }
 
