@@ -1,0 +1,232 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AGENT_WS_PATH, type AgentFacts, type EnrollRequest, type EnrollResponse } from '../../application/contracts/agent.protocol';
+import { defaultDataDir, parseArgs, parseBakedEnrollment, USAGE, type AgentOptions, type Enrollment } from './args';
+import { readKeyFile, removeKeyFile, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
+import { AgentLink, collectFacts, type LinkStop } from './link';
+import { chooseScreenSource } from './screen/choose-screen';
+import { ScreenshotUploader } from './screen/screenshot-uploader';
+import { AGENT_VERSION } from './version';
+
+/** Exit codes, so that installers and service managers can tell failures apart. */
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  USAGE: 2,
+  ENROLLMENT_REFUSED: 3,
+  REMOVED: 4,
+  UPDATE_REQUIRED: 5,
+} as const;
+
+export const BAKED_ENROLLMENT_FILE = 'enrollment.json';
+/** The download's folder: dist/agent/src/main.js sits three levels below it. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+type Level = 'info' | 'warn' | 'error';
+
+export interface AgentIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const STD_IO: AgentIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** The server refused to enroll this computer; its problem code and detail are the message. */
+export class EnrollmentRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`Enrollment refused by the server (${status} ${code}): ${detail}`);
+  }
+}
+
+/** POST /api/agent/enroll; a refusal becomes EnrollmentRefused with the server's code and detail. */
+export async function enroll(enrollment: Enrollment, facts: AgentFacts, name: string | null): Promise<EnrollResponse> {
+  const credentials =
+    'token' in enrollment
+      ? { method: enrollment.method, token: enrollment.token }
+      : { method: enrollment.method, username: enrollment.username, password: enrollment.password };
+  // `cli` is the password method as the seed's command line names it: the server accepts it beside EnrollRequest's methods.
+  const body: Omit<EnrollRequest, 'method'> & { readonly method: string } = { ...credentials, facts, ...(name ? { name } : {}) };
+  let res: Response;
+  try {
+    res = await fetch(`${enrollment.serverUrl}/api/agent/enroll`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`Could not reach the server at ${enrollment.serverUrl}: ${cause ?? (error as Error).message}`);
+  }
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON: a proxy's page, or not a Switchboard server at all.
+  }
+  if (res.status !== 201 && res.status !== 200) {
+    const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
+    let detail = typeof json.detail === 'string' ? json.detail : typeof json.title === 'string' ? json.title : text.slice(0, 200) || res.statusText;
+    if (Array.isArray(json.errors)) detail += ` (${json.errors.join('; ')})`;
+    const retryAfter = res.headers.get('retry-after');
+    if (res.status === 429 && retryAfter) detail += ` Try again in ${retryAfter} s.`;
+    throw new EnrollmentRefused(res.status, code, detail);
+  }
+  if (typeof json.computerId !== 'string' || typeof json.agentKey !== 'string' || typeof json.name !== 'string') {
+    throw new Error(`The server at ${enrollment.serverUrl} answered the enrollment with something that is not an EnrollResponse`);
+  }
+  return json as unknown as EnrollResponse;
+}
+
+/** enrollment.json of an auto-connect or add-computer-link download: in the data directory, or at the download's root. */
+async function findBakedEnrollment(dataDir: string): Promise<{ file: string; enrollment: Enrollment } | null> {
+  for (const file of [path.join(dataDir, BAKED_ENROLLMENT_FILE), path.join(PACKAGE_ROOT, BAKED_ENROLLMENT_FILE)]) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const parsed = parseBakedEnrollment(text, file);
+    if ('error' in parsed) throw new Error(parsed.error);
+    return { file, enrollment: parsed };
+  }
+  return null;
+}
+
+const wsUrlOf = (serverUrl: string): string => `${serverUrl.replace(/^http/, 'ws')}${AGENT_WS_PATH}`;
+
+/** Enrolls when there is no key yet; gives the key the agent runs with. */
+async function keyFor(options: AgentOptions, facts: AgentFacts, log: (level: Level, message: string) => void): Promise<AgentKeyFile | null> {
+  const existing = await readKeyFile(options.dataDir);
+  if (existing) {
+    if (options.enrollment) log('warn', `already enrolled as ${JSON.stringify(existing.name)} (computer ${existing.computerId}); the enrollment options are ignored (remove ${path.join(options.dataDir, 'agent.json')} to enroll again)`);
+    if (options.serverUrl && options.serverUrl !== existing.serverUrl) log('warn', `the key belongs to ${existing.serverUrl}; --server ${options.serverUrl} is ignored`);
+    return existing;
+  }
+  const baked = options.enrollment ? null : await findBakedEnrollment(options.dataDir);
+  const enrollment = options.enrollment ?? baked?.enrollment ?? null;
+  if (!enrollment) return null;
+  log('info', `enrolling this computer with ${enrollment.serverUrl} (${enrollment.method})`);
+  const enrolled = await enroll(enrollment, facts, options.name);
+  const key: AgentKeyFile = { serverUrl: enrollment.serverUrl, computerId: enrolled.computerId, agentKey: enrolled.agentKey, name: enrolled.name };
+  await writeKeyFile(options.dataDir, key);
+  if (baked) {
+    // The token did its job; a copy left behind is a credential lying around.
+    await fs.rm(baked.file, { force: true }).catch((error: Error) => log('warn', `could not remove ${baked.file}: ${error.message}`));
+  }
+  log('info', `enrolled as ${JSON.stringify(key.name)} (computer ${key.computerId}); key kept in ${path.join(options.dataDir, 'agent.json')}`);
+  return key;
+}
+
+/**
+ * The agent's whole life: parse the command line, enroll if there is no key, then keep the link up
+ * and send screenshots until a signal or a stop from the server. Resolves with the exit code.
+ */
+export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  const options = parseArgs(argv, defaultDataDir(process.platform, process.env, os.homedir()));
+  if ('error' in options) {
+    io.err(`switchboard-agent: ${options.error}`);
+    io.err('Run switchboard-agent --help for the options.');
+    return EXIT.USAGE;
+  }
+  if (options.help) {
+    io.out(USAGE);
+    return EXIT.OK;
+  }
+  const log = (level: Level, message: string) => (level === 'info' ? io.out : io.err)(`${new Date().toISOString()} ${level} ${message}`);
+  const facts = (): AgentFacts => collectFacts(!options.once);
+
+  let key: AgentKeyFile | null;
+  try {
+    key = await keyFor(options, facts(), log);
+  } catch (error) {
+    if (error instanceof EnrollmentRefused) {
+      io.err(`switchboard-agent: ${error.message}`);
+      return EXIT.ENROLLMENT_REFUSED;
+    }
+    io.err(`switchboard-agent: ${(error as Error).message}`);
+    return EXIT.FAILED;
+  }
+  if (!key) {
+    io.err('switchboard-agent: this computer is not enrolled yet. Enroll it with --server URL --username EMAIL --password PASSWORD, --link URL, or an enrollment.json from the console.');
+    return EXIT.USAGE;
+  }
+  log('info', `switchboard-agent ${AGENT_VERSION} for ${key.serverUrl}${options.once ? ' (run once, not installed)' : ''}`);
+
+  const screen = chooseScreenSource(process.env, process.platform, (message) => log('warn', message));
+  log('info', `screenshots from the ${screen.description} screen`);
+  let current = key;
+  let nameToSet = options.name && options.name !== key.name ? options.name : null;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  const uploader = new ScreenshotUploader({ source: screen, agentKey: key.agentKey, log });
+  const storeName = (name: string) => {
+    void updateKeyFileName(options.dataDir, name)
+      .then((updated) => {
+        if (updated) current = updated;
+      })
+      .catch((error: Error) => log('warn', `could not store the new name: ${error.message}`));
+  };
+  const link = new AgentLink({
+    wsUrl: wsUrlOf(key.serverUrl),
+    agentKey: key.agentKey,
+    facts,
+    log,
+    onWelcome: (welcome) => {
+      if (welcome.name !== current.name) storeName(welcome.name);
+      if (nameToSet && link.setName(nameToSet)) nameToSet = null;
+      uploader.start(welcome.screenshotUrl, options.screenshotIntervalMs ?? welcome.screenshotIntervalMs);
+    },
+    onRename: storeName,
+    onDisconnect: () => uploader.stop(),
+    onStop: (stop: LinkStop) => {
+      uploader.stop();
+      if (stop.reason === 'removed') {
+        void removeKeyFile(options.dataDir).finally(() => {
+          io.err(`switchboard-agent: ${stop.message}`);
+          finish(EXIT.REMOVED);
+        });
+        return;
+      }
+      io.err(`switchboard-agent: ${stop.message}`);
+      finish(EXIT.UPDATE_REQUIRED);
+    },
+  });
+  const onSignal = (signal: string) => {
+    log('info', `${signal}: stopping`);
+    finish(EXIT.OK);
+  };
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
+  link.start();
+  const code = await finished;
+  signals.off('SIGINT', onSignal);
+  signals.off('SIGTERM', onSignal);
+  uploader.stop();
+  await link.stop();
+  return code;
+}
+
+/** Entry of bin/switchboard-agent and of `node dist/agent/src/main.js`. */
+export function main(): void {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`switchboard-agent: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(EXIT.FAILED);
+    },
+  );
+}
+
+if (require.main === module) main();
