@@ -192,6 +192,8 @@ describe('the console in Chromium', () => {
     // The other projections go on.
     await expect(projectionRow(page, ACCOUNT_LIST).getAttribute('data-state')).resolves.toBe('running');
     await expect(notReloaded()).resolves.toBe(true);
+    const shot = await page.screenshot({ path: path.join(screenshotDir, 'status-degraded.png'), fullPage: true });
+    expect(pngSize(shot).width).toBe(1280);
     noProblems();
   });
 });
