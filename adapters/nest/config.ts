@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseMailSender } from '../mail/compose-mail';
+import { envReader, type Env } from './env-parsing';
 import { AGENT_LINK_VARIABLES, readAgentLinkConfig, type AgentLinkConfig } from '../ws/agent-link.config';
 import { IDENTITY_PROVIDER_VARIABLES, readIdentityProviders, type IdentityProviderConfig } from '../oidc/identity-provider.config';
 import { findPackage } from '../system/package-info';
@@ -159,28 +160,13 @@ const MIN_TOKEN_LENGTH = 22;
 const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 const MONGO_DB_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
  * Reads and validates the configuration. Every problem is collected before failing, so a
  * wrong deployment is fixed in one round, not one variable at a time.
  */
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), repositoryRoot = findPackage()?.root ?? cwd): AppConfig {
   const problems: string[] = [];
-  const value = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return Number(raw);
-  };
+  const { value, integer } = envReader(env, problems);
 
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T, normalise: (s: string) => string): T => {
     const raw = value(name);

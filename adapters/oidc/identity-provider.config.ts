@@ -1,3 +1,5 @@
+import { envReader, type Env } from '../nest/env-parsing';
+
 /** Google's OpenID Connect issuer; its discovery document gives every endpoint. */
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
@@ -58,8 +60,6 @@ export const IDENTITY_PROVIDER_VARIABLES = [
   },
 ] as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const GENERIC_ISSUER = /^OIDC_([A-Z0-9]+(?:_[A-Z0-9]+)*)_ISSUER$/;
 const RESERVED_IDS = new Set(['google', 'facebook']);
 
@@ -68,10 +68,7 @@ const RESERVED_IDS = new Set(['google', 'facebook']);
  * problem pushed to `problems`, so that a deployment fails at boot rather than at the first sign-in.
  */
 export function readIdentityProviders(env: Env, problems: string[]): IdentityProviderConfig[] {
-  const value = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
+  const { value } = envReader(env, problems);
   const httpUrl = (name: string, fallback?: string): string => {
     const raw = value(name) ?? fallback;
     if (raw === undefined) {

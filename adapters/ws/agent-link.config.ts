@@ -1,3 +1,4 @@
+import { envReader, type Env } from '../nest/env-parsing';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../../application/ports/presence.port';
 
 /** How the agent link behaves; from the AGENT_* variables, NODE_ID and DEMO_COMPUTER. */
@@ -57,25 +58,11 @@ export const AGENT_LINK_VARIABLES = [
   },
 ] as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** Reads the agent-link variables; every problem goes to `problems`, as the rest of the configuration does. */
 export function readAgentLinkConfig(env: Env, problems: string[]): AgentLinkConfig {
-  const value = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return Number(raw);
-  };
+  const { value, integer } = envReader(env, problems);
   const heartbeatIntervalMs = integer('AGENT_HEARTBEAT_INTERVAL_MS', DEFAULT_AGENT_LINK.heartbeatIntervalMs, 100, 600_000);
   const sweepIntervalMs = integer('AGENT_SWEEP_INTERVAL_MS', heartbeatIntervalMs, 50, 600_000);
   const screenshotIntervalMs = integer('AGENT_SCREENSHOT_INTERVAL_MS', DEFAULT_AGENT_LINK.screenshotIntervalMs, 1_000, 24 * 3_600_000);
