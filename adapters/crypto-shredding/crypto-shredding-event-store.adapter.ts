@@ -12,6 +12,7 @@ import type {
 import type { KeyStore } from '../../application/ports/key-store.port';
 import type { Position } from '../../application/ports/position';
 import type { PersonalDataMap } from '../../domain/user/user.personal-data';
+import { ForwardingEventStore } from '../eventstore-shared/forwarding-event-store';
 import { isSealed, open, seal, type SealedValue } from './personal-data-cipher';
 
 /**
@@ -21,28 +22,31 @@ import { isSealed, open, seal, type SealedValue } from './personal-data-cipher';
  * null and the event's metadata says `erased: true`. Raw reads (the audit verifier) get the stored
  * ciphertext untouched, so the hash chain verifies before and after an erasure.
  */
-export class CryptoShreddingEventStore implements EventStore {
+export class CryptoShreddingEventStore extends ForwardingEventStore {
+  /** `close` closes only `inner`: the key store has its own owner. */
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly keys: KeyStore,
     private readonly personalData: PersonalDataMap,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async appendToStream(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  override async appendToStream(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const sealed = Array.isArray(events) ? await Promise.all(events.map((event) => this.seal(event))) : events;
     return this.inner.appendToStream(stream, sealed, expectedRevision);
   }
 
-  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.readStream(stream, options);
     return options?.raw ? events : this.openAll(events);
   }
 
-  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readAll(options));
   }
 
-  subscribeToAll(options?: { after?: Position }): Subscription {
+  override subscribeToAll(options?: { after?: Position }): Subscription {
     const inner = this.inner.subscribeToAll(options);
     const openOne = (event: RecordedEvent) => this.openAll([event]).then(([opened]) => opened);
     return {
@@ -51,23 +55,6 @@ export class CryptoShreddingEventStore implements EventStore {
         for await (const event of inner) yield await openOne(event);
       },
     };
-  }
-
-  headPosition(): Promise<Position> {
-    return this.inner.headPosition();
-  }
-
-  listStreams(): AsyncIterable<string> {
-    return this.inner.listStreams();
-  }
-
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-
-  /** Closes the event store; the key store has its own owner. */
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async seal(event: NewEvent): Promise<NewEvent> {
