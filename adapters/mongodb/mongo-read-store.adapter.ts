@@ -1,5 +1,5 @@
 import { type AnyBulkWriteOperation, type Collection, type Db, type Document, MongoClient, MongoServerError } from 'mongodb';
-import { DuplicateKeyError, ForbiddenError } from '../../application/errors';
+import { DuplicateKeyError } from '../../application/errors';
 import {
   type Doc,
   type DocKey,
@@ -13,6 +13,7 @@ import {
   type WriteOp,
   docKey,
 } from '../../application/ports/read-store.port';
+import { assertDocId, assertNoForbiddenOperators, assertTenantId } from '../readstore-shared/read-store-guards';
 
 /** A read-model document as stored: `_id` is the tenant-qualified id, never shown to callers. */
 interface StoredDoc extends Document {
@@ -33,42 +34,6 @@ const NAMESPACE_EXISTS = 48;
 const LOAD_CHUNK = 5000;
 /** Hides the storage `_id` from every result. */
 const HIDE_ID = { _id: 0 } as const;
-
-/**
- * Stages and operators that could read other collections or run server-side code. A tenant-scoped
- * query must not reach past its own documents, so both read-store adapters refuse them.
- */
-const FORBIDDEN_OPERATORS = new Set([
-  '$lookup',
-  '$graphLookup',
-  '$unionWith',
-  '$out',
-  '$merge',
-  '$documents',
-  '$where',
-  '$function',
-  '$accumulator',
-]);
-
-function assertNoForbiddenOperators(value: unknown): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) assertNoForbiddenOperators(item);
-    return;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    if (FORBIDDEN_OPERATORS.has(key)) throw new ForbiddenError(`${key} is not allowed in a tenant-scoped read query`);
-    assertNoForbiddenOperators(inner);
-  }
-}
-
-function assertDocId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('A read-model document needs a non-empty string id');
-}
-
-function assertTenantId(tenantId: unknown): asserts tenantId is string {
-  if (typeof tenantId !== 'string' || tenantId.length === 0) throw new TypeError('A tenant id is required');
-}
 
 const storedId = (tenantId: string, id: string): string => docKey(tenantId, id);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { types } from 'node:util';
 import { Query, aggregate as mingoAggregate, find as mingoFind } from 'mingo';
-import { DataFileError, DuplicateKeyError, ForbiddenError } from '../../application/errors';
+import { DataFileError, DuplicateKeyError } from '../../application/errors';
 import {
   type Doc,
   type DocKey,
@@ -15,6 +15,7 @@ import {
   type WriteOp,
   docKey,
 } from '../../application/ports/read-store.port';
+import { assertDocId, assertNoForbiddenOperators, assertTenantId } from '../readstore-shared/read-store-guards';
 import { canonicalJson, cloneJson } from './json-clone';
 import { OrderedIndex, isOrderedSpec, planWalk, runWalk } from './ordered-index';
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file';
@@ -50,34 +51,6 @@ interface SnapshotV1 {
   readonly collections: Map<string, CollectionDocs>;
   readonly meta: Map<string, unknown>;
   readonly indexes?: Map<string, IndexSpec[]>;
-}
-
-/**
- * Stages and operators that could read other collections or run server-side code. A tenant-scoped
- * query must not reach past its own documents, so both read-store adapters refuse them.
- */
-const FORBIDDEN_OPERATORS = new Set([
-  '$lookup',
-  '$graphLookup',
-  '$unionWith',
-  '$out',
-  '$merge',
-  '$documents',
-  '$where',
-  '$function',
-  '$accumulator',
-]);
-
-function assertNoForbiddenOperators(value: unknown): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) assertNoForbiddenOperators(item);
-    return;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    if (FORBIDDEN_OPERATORS.has(key)) throw new ForbiddenError(`${key} is not allowed in a tenant-scoped read query`);
-    assertNoForbiddenOperators(inner);
-  }
 }
 
 /**
@@ -121,14 +94,6 @@ function readPath(doc: Doc, field: string): unknown {
 /** A missing field counts as null, as in MongoDB unique indexes. */
 function uniqueKey(index: UniqueIndex, doc: Doc): string {
   return canonicalJson(index.fields.map((field) => readPath(doc, field)));
-}
-
-function assertDocId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('A read-model document needs a non-empty string id');
-}
-
-function assertTenantId(tenantId: unknown): asserts tenantId is string {
-  if (typeof tenantId !== 'string' || tenantId.length === 0) throw new TypeError('A tenant id is required');
 }
 
 /**
