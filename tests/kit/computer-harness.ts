@@ -1,22 +1,11 @@
-import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MemoryEventStore } from '../../adapters/eventstore-memory/memory-event-store.adapter';
-import { Argon2PasswordHasher } from '../../adapters/password-argon2/argon2-password-hasher.adapter';
 import { MemoryReadStore } from '../../adapters/readstore-memory/memory-read-store.adapter';
-import { NodeSecretGenerator } from '../../adapters/secrets/node-secret-generator.adapter';
-import { RandomIdGenerator } from '../../adapters/system/system-clock.adapter';
 import { CommandRunner } from '../../application/command-runner';
 import { COMPUTER_PROVIDERS } from '../../application/computer';
 import type { CommandMeta } from '../../application/handle-command';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
-import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
-import { EVENT_STORE, type RecordedEvent } from '../../application/ports/event-store.port';
-import { KEY_STORE } from '../../application/ports/key-store.port';
-import { PASSWORD_HASHER } from '../../application/ports/password-hasher.port';
-import { READ_MODEL_ACCESS } from '../../application/ports/read-model-access.port';
-import { READ_STORE } from '../../application/ports/read-store.port';
-import { SECRET_GENERATOR } from '../../application/ports/secret-generator.port';
-import { USER_PROVIDERS } from '../../application/user';
+import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { RegisterByEmailCommand, type RegisterByEmailResult } from '../../application/user/register-by-email.command';
 import type { Principal } from '../../domain/shared/event';
 import { streamName } from '../../domain/shared/stream-name';
@@ -29,6 +18,7 @@ import { computerGroupsProjection } from '../../read-models/computer-groups/comp
 import { computerListProjection } from '../../read-models/computer-list/computer-list.projection';
 import { userListProjection } from '../../read-models/user-list/user-list.projection';
 import { ManualClock } from './counter-projection';
+import { useCaseModule } from './use-case-module';
 
 /**
  * The computer use cases on the embedded adapters, through the real CommandBus and QueryBus, with
@@ -46,23 +36,7 @@ export async function computerHarness() {
     clock,
   });
   await projections.start();
-  const module: TestingModule = await Test.createTestingModule({
-    imports: [CqrsModule.forRoot()],
-    providers: [
-      CommandRunner,
-      ...USER_PROVIDERS,
-      ...COMPUTER_PROVIDERS,
-      { provide: EVENT_STORE, useValue: store },
-      { provide: READ_STORE, useValue: readStore },
-      { provide: READ_MODEL_ACCESS, useValue: projections },
-      { provide: CLOCK, useValue: clock },
-      { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
-      { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1 }) },
-      { provide: SECRET_GENERATOR, useValue: new NodeSecretGenerator() },
-      { provide: KEY_STORE, useValue: new MemoryKeyStore() },
-    ],
-  }).compile();
-  await module.init();
+  const module = await useCaseModule({ store, readStore, projections, clock, keys: new MemoryKeyStore(), providers: COMPUTER_PROVIDERS });
   const commands = module.get(CommandBus);
   const queries = module.get(QueryBus);
   const runner = module.get(CommandRunner);

@@ -1,16 +1,8 @@
-import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CommandRunner } from '../../application/command-runner';
 import type { CommandMeta } from '../../application/handle-command';
 import { ProjectionRunner } from '../../application/projections/projection-runner';
-import { CLOCK, ID_GENERATOR } from '../../application/ports/clock.port';
-import { EVENT_STORE, type RecordedEvent } from '../../application/ports/event-store.port';
-import { KEY_STORE } from '../../application/ports/key-store.port';
-import { PASSWORD_HASHER } from '../../application/ports/password-hasher.port';
-import { READ_MODEL_ACCESS } from '../../application/ports/read-model-access.port';
-import { READ_STORE } from '../../application/ports/read-store.port';
-import { SECRET_GENERATOR } from '../../application/ports/secret-generator.port';
-import { USER_PROVIDERS } from '../../application/user';
+import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { USER_PERSONAL_DATA } from '../../domain/user/user.personal-data';
 import { accountListProjection } from '../../read-models/account-list/account-list.projection';
 import { authSessionsProjection } from '../../read-models/auth-sessions/auth-sessions.projection';
@@ -18,11 +10,9 @@ import { userListProjection } from '../../read-models/user-list/user-list.projec
 import { CryptoShreddingEventStore } from '../../adapters/crypto-shredding/crypto-shredding-event-store.adapter';
 import { MemoryKeyStore } from '../../adapters/crypto-shredding/memory-key-store.adapter';
 import { MemoryEventStore } from '../../adapters/eventstore-memory/memory-event-store.adapter';
-import { Argon2PasswordHasher } from '../../adapters/password-argon2/argon2-password-hasher.adapter';
 import { MemoryReadStore } from '../../adapters/readstore-memory/memory-read-store.adapter';
-import { NodeSecretGenerator } from '../../adapters/secrets/node-secret-generator.adapter';
-import { RandomIdGenerator } from '../../adapters/system/system-clock.adapter';
 import { ManualClock } from './counter-projection';
+import { useCaseModule } from './use-case-module';
 
 /**
  * The identity use cases on the embedded adapters, through the real CommandBus and QueryBus: a memory
@@ -42,22 +32,7 @@ export async function identityHarness() {
     clock,
   });
   await projections.start();
-  const module: TestingModule = await Test.createTestingModule({
-    imports: [CqrsModule.forRoot()],
-    providers: [
-      CommandRunner,
-      ...USER_PROVIDERS,
-      { provide: EVENT_STORE, useValue: store },
-      { provide: READ_STORE, useValue: readStore },
-      { provide: READ_MODEL_ACCESS, useValue: projections },
-      { provide: CLOCK, useValue: clock },
-      { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
-      { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1 }) },
-      { provide: SECRET_GENERATOR, useValue: new NodeSecretGenerator() },
-      { provide: KEY_STORE, useValue: keys },
-    ],
-  }).compile();
-  await module.init();
+  const module = await useCaseModule({ store, readStore, projections, clock, keys });
   const commands = module.get(CommandBus);
   const queries = module.get(QueryBus);
   let n = 0;
