@@ -38,6 +38,7 @@ async function buildAgent(): Promise<string> {
   try {
     await promisify(execFile)(process.execPath, [tsc, '-p', tsconfig], { cwd: REPO_ROOT });
   } catch (error) {
+    await fs.rm(root, { recursive: true, force: true });
     throw new Error(`the agent does not compile:\n${(error as { stdout?: string }).stdout ?? (error as Error).message}`);
   }
   return root;
@@ -109,8 +110,8 @@ describe('The agent process against the real server', () => {
   const dataDir = async (name: string) => fs.mkdtemp(path.join(work, `${name}-`));
 
   beforeAll(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-e2e-'));
     buildRoot = await buildAgent();
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-e2e-'));
     app = await startApp({
       AGENT_HEARTBEAT_INTERVAL_MS: '200',
       AGENT_SWEEP_INTERVAL_MS: '100',
