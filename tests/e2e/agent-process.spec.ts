@@ -181,6 +181,13 @@ describe('The agent process against the real server', () => {
     await expect(fs.access(baked)).rejects.toThrow(/ENOENT/);
   });
 
+  it('run once without installing, it shows as Not installed', async () => {
+    const dir = await dataDir('once');
+    const agent = start(['--server', app.url, '--username', secondEmail, '--password', STRONG_PASSWORD, '--data-dir', dir, '--once', '--name', 'Visitor laptop']);
+    const key = await enrolledKey(dir, agent);
+    expect(await row(key.computerId, 'not-installed', second)).toMatchObject({ name: 'Visitor laptop', installed: false });
+  });
+
   it('hears a rename from the console (agent.json updated), sends screenshots, and goes offline when it stops answering or dies', async () => {
     const dir = await dataDir('life');
     const agent = start(['--server', app.url, '--username', secondEmail, '--password', STRONG_PASSWORD, '--data-dir', dir, '--name', 'Reception']);
