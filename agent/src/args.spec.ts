@@ -15,11 +15,13 @@ const error = (argv: string[]): string => {
 
 describe('parseArgs', () => {
   it('reads the run options with defaults', () => {
-    expect(ok([])).toEqual({ serverUrl: null, dataDir: DEFAULT_DIR, once: false, name: null, screenshotIntervalMs: null, enrollment: null, help: false });
+    expect(ok([])).toEqual({ serverUrl: null, dataDir: DEFAULT_DIR, once: false, service: null, setName: null, name: null, screenshotIntervalMs: null, enrollment: null, help: false });
     expect(ok(['--server', 'http://sb.example:8080/ignored', '--data-dir', 'rel', '--once', '--name', 'Front desk', '--screenshot-interval=5000'])).toEqual({
       serverUrl: 'http://sb.example:8080',
       dataDir: path.resolve('rel'),
       once: true,
+      service: null,
+      setName: null,
       name: 'Front desk',
       screenshotIntervalMs: 5000,
       enrollment: null,
@@ -64,6 +66,28 @@ describe('parseArgs', () => {
     expect(ok(['--ONCE']).once).toBe(true);
   });
 
+  it('installs or uninstalls the service, one mode at a time', () => {
+    expect(ok(['--install', '--server', 'http://h', '--username', 'a', '--password', 'b'])).toMatchObject({ service: 'install', once: false, enrollment: { method: 'password' } });
+    expect(ok(['/Install']).service).toBe('install');
+    expect(ok(['--UNINSTALL']).service).toBe('uninstall');
+    expect(error(['--install', '--once'])).toMatch(/Choose one of --once, --install/);
+    expect(error(['--install', '--uninstall'])).toMatch(/Choose one of --install, --uninstall/);
+    expect(error(['--uninstall', '--link', 'https://sb.example/add-computer?link=acc-1.AbCdEfGhIjKlMnOpQrStUvWx'])).toMatch(/--uninstall takes no enrollment options/);
+  });
+
+  it('reads the set-name command, which takes only the data directory', () => {
+    expect(ok(['set-name', 'Front desk'])).toMatchObject({ setName: 'Front desk', dataDir: DEFAULT_DIR });
+    expect(ok(['SET-NAME', '"Quoted PC"', '--data-dir', '/d'])).toMatchObject({ setName: 'Quoted PC', dataDir: path.resolve('/d') });
+    expect(error(['set-name'])).toMatch(/Usage: switchboard-agent set-name NAME/);
+    expect(error(['set-name', '--data-dir', '/d'])).toMatch(/Usage/);
+    expect(error(['set-name', ' '])).toMatch(/1 to 64 characters/);
+    expect(error(['set-name', 'x'.repeat(65)])).toMatch(/1 to 64 characters/);
+    expect(error(['set-name', 'PC', '--server', 'http://h'])).toMatch(/set-name takes only --data-dir, not --server/);
+    expect(error(['set-name', 'PC', 'extra'])).toMatch(/Unexpected argument "extra"/);
+    // Only as the first word: elsewhere it is a stray argument.
+    expect(error(['--once', 'set-name', 'PC'])).toMatch(/Unexpected argument "set-name"/);
+  });
+
   it('refuses what it does not understand, saying what', () => {
     expect(error(['--frobnicate'])).toMatch(/Unknown option --frobnicate/);
     expect(error(['stray'])).toMatch(/Unexpected argument "stray"/);
@@ -88,10 +112,11 @@ describe('parseBakedEnrollment', () => {
 });
 
 describe('defaultDataDir', () => {
-  it('is the user’s own configuration folder', () => {
+  it('is the user’s own configuration folder, and %ProgramData% on Windows where the service runs as SYSTEM', () => {
     expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.config/switchboard-agent');
     expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/x' }, '/home/u')).toBe('/x/switchboard-agent');
     expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/Switchboard Agent');
-    expect(defaultDataDir('win32', { LOCALAPPDATA: 'C:\\L' }, 'C:\\U')).toBe('C:\\L\\Switchboard Agent');
+    expect(defaultDataDir('win32', { ProgramData: 'D:\\PD', LOCALAPPDATA: 'C:\\L' }, 'C:\\U')).toBe('D:\\PD\\Switchboard');
+    expect(defaultDataDir('win32', {}, 'C:\\U')).toBe('C:\\ProgramData\\Switchboard');
   });
 });

@@ -11,6 +11,10 @@ export interface AgentOptions {
   readonly dataDir: string;
   /** Run without installing: the console shows the computer as "Not installed". */
   readonly once: boolean;
+  /** --install: enroll if needed, register the service that runs the agent, and exit; --uninstall: remove it. */
+  readonly service: 'install' | 'uninstall' | null;
+  /** `switchboard-agent set-name NAME`: write the name into the settings file that the running agent watches. */
+  readonly setName: string | null;
   readonly name: string | null;
   /** Overrides the interval the server asks for. */
   readonly screenshotIntervalMs: number | null;
@@ -19,12 +23,18 @@ export interface AgentOptions {
 }
 
 export const USAGE = `Usage: switchboard-agent [options]
+       switchboard-agent set-name NAME [--data-dir DIR]
 
   --server URL                 the Switchboard server (http://host:port)
-  --data-dir DIR               where the agent keeps its key (agent.json)
+  --data-dir DIR               where the agent keeps its key (agent.json) and settings (settings.json)
   --name NAME                  the computer's name in the console
   --once                       run without installing (shown as "Not installed")
+  --install                    enroll if needed, then install and start the service
+                               (systemd on Linux, launchd on macOS, sc.exe on Windows; needs root/administrator)
+  --uninstall                  stop and remove the service (the key stays in the data directory)
   --screenshot-interval MS     screenshot interval instead of the server's
+
+  set-name NAME                rename this computer; a running agent sends the new name to the server
 
 Enroll this computer (first run only), one of:
   --server URL --username EMAIL --password PASSWORD
@@ -42,6 +52,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   'data-dir': 'data-dir',
   datadir: 'data-dir',
   once: 'once',
+  install: 'install',
+  uninstall: 'uninstall',
   name: 'name',
   'screenshot-interval': 'screenshot-interval',
   screenshotinterval: 'screenshot-interval',
@@ -58,7 +70,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   h: 'help',
   '?': 'help',
 };
-const FLAGS = new Set(['once', 'create-computer', 'help']);
+const FLAGS = new Set(['once', 'install', 'uninstall', 'create-computer', 'help']);
 
 /** Quotes a Windows shell left around a value of the slash form. */
 const unquote = (v: string): string => (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) ? v.slice(1, -1) : v);
@@ -120,7 +132,16 @@ function relayServer(host: string, port: string | undefined): Parsed<string> {
 export function parseArgs(argv: readonly string[], defaultDataDir: string): Parsed<AgentOptions> {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
+  let setName: string | null = null;
+  let first = 0;
+  if (argv[0]?.toLowerCase() === 'set-name') {
+    const name = argv[1];
+    if (name === undefined || optionName(name) !== null) return { error: 'Usage: switchboard-agent set-name NAME [--data-dir DIR]' };
+    setName = unquote(name).trim();
+    if (setName === '' || setName.length > 64) return { error: 'The name must have 1 to 64 characters' };
+    first = 2;
+  }
+  for (let i = first; i < argv.length; i++) {
     const arg = argv[i];
     const raw = optionName(arg);
     if (raw === null) return { error: `Unexpected argument ${JSON.stringify(arg)}` };
@@ -139,6 +160,12 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
     values.set(name, value);
   }
   const get = (k: string) => values.get(k);
+  if (setName !== null) {
+    const other = [...values.keys(), ...flags].find((k) => k !== 'data-dir' && k !== 'help');
+    if (other !== undefined) return { error: `set-name takes only --data-dir, not --${other}` };
+  }
+  const modes = ['once', 'install', 'uninstall'].filter((f) => flags.has(f));
+  if (modes.length > 1) return { error: `Choose one of --${modes.join(', --')}` };
 
   let serverUrl: string | null = null;
   if (get('server') !== undefined) {
@@ -172,6 +199,7 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
     if (serverUrl !== null && serverUrl !== s) return { error: '--server and --relay-url name different servers' };
     serverUrl = s;
   }
+  if (flags.has('uninstall') && (link !== undefined || username !== undefined)) return { error: '--uninstall takes no enrollment options' };
   if (link !== undefined) {
     const parsed = parseAddComputerLink(link);
     if ('error' in parsed) return parsed;
@@ -187,6 +215,8 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
     serverUrl,
     dataDir: path.resolve(get('data-dir') ?? defaultDataDir),
     once: flags.has('once'),
+    service: flags.has('install') ? 'install' : flags.has('uninstall') ? 'uninstall' : null,
+    setName,
     name: name ?? null,
     screenshotIntervalMs,
     enrollment,
@@ -194,11 +224,15 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
   };
 }
 
-/** Where the agent keeps its key when --data-dir is not given: the user's own configuration folder. */
+/**
+ * Where the agent keeps its key when --data-dir is not given: the user's own configuration folder on
+ * Linux and macOS; on Windows the machine-wide %ProgramData%, because the installed service runs as
+ * SYSTEM, whose own profile folder nobody would think of.
+ */
 export function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
   switch (platform) {
     case 'win32':
-      return path.win32.join(env.LOCALAPPDATA ?? path.win32.join(home, 'AppData', 'Local'), 'Switchboard Agent');
+      return path.win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'Switchboard');
     case 'darwin':
       return path.posix.join(home, 'Library', 'Application Support', 'Switchboard Agent');
     default:

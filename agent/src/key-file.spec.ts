@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { keyFilePath, readKeyFile, removeKeyFile, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
+import { keyFilePath, readKeyFile, removeKeyFile, UnsafeKeyFileError, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
 
 const KEY: AgentKeyFile = { serverUrl: 'http://127.0.0.1:3000', computerId: 'c-1', agentKey: 'c-1.AbCdEfGhIjKlMnOpQrStUvWx', name: 'Laptop' };
 const posix = process.platform !== 'win32';
@@ -39,6 +39,22 @@ describe('agent key file', () => {
     await fs.chmod(keyFilePath(dir), 0o644);
     expect(await readKeyFile(dir)).toEqual(KEY);
     if (posix) expect((await fs.stat(keyFilePath(dir))).mode & 0o777).toBe(0o600);
+  });
+
+  // Someone else could have swapped the key or the server in it: the agent refuses and leaves it as it is.
+  it('refuses a key file, or a folder, that other users can write', async () => {
+    await writeKeyFile(dir, KEY);
+    await fs.chmod(keyFilePath(dir), 0o666);
+    const refusal = readKeyFile(dir);
+    await expect(refusal).rejects.toThrow(UnsafeKeyFileError);
+    await expect(readKeyFile(dir)).rejects.toThrow(/agent\.json can be written by other users \(mode 666\).*chmod 600/);
+    expect((await fs.stat(keyFilePath(dir))).mode & 0o777).toBe(0o666);
+
+    await fs.chmod(keyFilePath(dir), 0o600);
+    await fs.chmod(dir, 0o777);
+    await expect(readKeyFile(dir)).rejects.toThrow(/can be written by other users \(mode 777\).*chmod 700/);
+    await fs.chmod(dir, 0o700);
+    expect(await readKeyFile(dir)).toEqual(KEY);
   });
 
   it('says a damaged file is damaged instead of enrolling again', async () => {

@@ -16,15 +16,36 @@ const OWNER_ONLY = 0o600;
 export const keyFilePath = (dataDir: string): string => path.join(dataDir, KEY_FILE_NAME);
 
 /**
- * The key file, or null when the agent has not enrolled yet. A file others may read is tightened
- * to 0600 first (a copied or restored file); a damaged one is an error, never silently re-enrolled.
+ * The key file or its folder can be written by other users: someone may have swapped the key or
+ * pointed the agent at another server, so the agent refuses to run until its owner has looked.
+ */
+export class UnsafeKeyFileError extends Error {
+  constructor(
+    readonly path: string,
+    mode: number,
+    fix: string,
+  ) {
+    super(`${path} can be written by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}), so the key cannot be trusted: check it, then run ${fix}`);
+  }
+}
+
+/**
+ * The key file, or null when the agent has not enrolled yet. A file others may only read is
+ * tightened to 0600 (a copied or restored file: nothing is lost by tightening); one others may write,
+ * or in a folder others may write, is refused (UnsafeKeyFileError); a damaged one is an error, never
+ * silently re-enrolled. Windows has no mode bits: there the folder's ACL is what protects the key.
  */
 export async function readKeyFile(dataDir: string): Promise<AgentKeyFile | null> {
   const file = keyFilePath(dataDir);
   let text: string;
   try {
     const stat = await fs.stat(file);
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) await fs.chmod(file, OWNER_ONLY);
+    if (process.platform !== 'win32') {
+      if ((stat.mode & 0o022) !== 0) throw new UnsafeKeyFileError(file, stat.mode, `chmod 600 '${file}'`);
+      const folder = await fs.stat(dataDir);
+      if ((folder.mode & 0o022) !== 0) throw new UnsafeKeyFileError(dataDir, folder.mode, `chmod 700 '${dataDir}'`);
+      if ((stat.mode & 0o077) !== 0) await fs.chmod(file, OWNER_ONLY);
+    }
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -70,14 +70,19 @@ export interface AgentLinkOptions {
   readonly backoff?: Partial<BackoffConfig>;
 }
 
-/** The computer's facts as this process sees them. */
-export function collectFacts(installed: boolean): AgentFacts {
+/**
+ * The computer's facts as this process sees them. `consoleUser` is the user at the console as the OS
+ * layer found it (`who` on Linux); without it, the user running the agent stands in.
+ */
+export function collectFacts(installed: boolean, consoleUser?: string | null): AgentFacts {
   const platform: AgentPlatform = process.platform === 'win32' || process.platform === 'darwin' ? process.platform : 'linux';
-  let loggedInUser: string | null = null;
-  try {
-    loggedInUser = os.userInfo().username || null;
-  } catch {
-    // A service account without a passwd entry has no name to report.
+  let loggedInUser: string | null = consoleUser ?? null;
+  if (consoleUser === undefined) {
+    try {
+      loggedInUser = os.userInfo().username || null;
+    } catch {
+      // A service account without a passwd entry has no name to report.
+    }
   }
   return {
     os: { platform, release: os.release().slice(0, 128), arch: os.arch().slice(0, 32) },

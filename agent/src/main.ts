@@ -1,23 +1,22 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AGENT_WS_PATH, type AgentFacts, type EnrollRequest, type EnrollResponse } from '../../application/contracts/agent.protocol';
 import { defaultDataDir, parseArgs, parseBakedEnrollment, USAGE, type AgentOptions, type Enrollment } from './args';
-import { readKeyFile, removeKeyFile, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
+import { EXIT } from './exit-codes';
+import { readKeyFile, removeKeyFile, UnsafeKeyFileError, updateKeyFileName, writeKeyFile, type AgentKeyFile } from './key-file';
 import { AgentLink, collectFacts, type LinkStop } from './link';
+import type { AgentOs } from './os/agent-os';
+import { osFor } from './os/current-os';
 import { chooseScreenSource } from './screen/choose-screen';
 import { ScreenshotUploader } from './screen/screenshot-uploader';
+import { readSettings, watchSettings, writeSettings } from './settings-file';
 import { AGENT_VERSION } from './version';
 
-/** Exit codes, so that installers and service managers can tell failures apart. */
-export const EXIT = {
-  OK: 0,
-  FAILED: 1,
-  USAGE: 2,
-  ENROLLMENT_REFUSED: 3,
-  REMOVED: 4,
-  UPDATE_REQUIRED: 5,
-} as const;
+export { EXIT } from './exit-codes';
+
+/** How often the logged-in user is looked up again; a change is sent to the server as new facts. */
+const USER_REFRESH_MS = 60_000;
 
 export const BAKED_ENROLLMENT_FILE = 'enrollment.json';
 /** The download's folder: dist/agent/src/main.js sits three levels below it. */
@@ -128,11 +127,30 @@ async function keyFor(options: AgentOptions, facts: AgentFacts, log: (level: Lev
   return key;
 }
 
+/** What the agent needs from the computer it runs on; specs replace the OS layer (service manager, `who`). */
+export interface AgentHost {
+  /** Null on a platform the protocol does not know. */
+  readonly agentOs: AgentOs | null;
+  /** The script the installed service runs: bin/switchboard-agent or dist/agent/src/main.js. */
+  readonly entry: string;
+}
+
+const currentHost = (): AgentHost => {
+  const script = process.argv[1] ?? __filename;
+  let entry = script;
+  try {
+    entry = realpathSync(script);
+  } catch {
+    // A script that vanished since start: the path it was started by is the best there is.
+  }
+  return { agentOs: osFor(process.platform), entry };
+};
+
 /**
  * The agent's whole life: parse the command line, enroll if there is no key, then keep the link up
  * and send screenshots until a signal or a stop from the server. Resolves with the exit code.
  */
-export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals: NodeJS.EventEmitter = process, host: AgentHost = currentHost()): Promise<number> {
   const options = parseArgs(argv, defaultDataDir(process.platform, process.env, os.homedir()));
   if ('error' in options) {
     io.err(`switchboard-agent: ${options.error}`);
@@ -143,8 +161,31 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
     io.out(USAGE);
     return EXIT.OK;
   }
+  if (options.setName !== null) {
+    // The running agent watches this file and sends the name; an agent that is not running sends it at its next start.
+    await writeSettings(options.dataDir, { name: options.setName, pending: true });
+    io.out(`Name set to ${JSON.stringify(options.setName)} in ${path.join(options.dataDir, 'settings.json')}; the agent sends it to the server.`);
+    return EXIT.OK;
+  }
+  const agentOs = host.agentOs;
+  if (agentOs === null) {
+    io.err(`switchboard-agent: ${process.platform} is not supported (Linux, macOS and Windows are)`);
+    return EXIT.FAILED;
+  }
+  if (options.service === 'uninstall') {
+    try {
+      io.out(await agentOs.service.uninstall());
+      return EXIT.OK;
+    } catch (error) {
+      io.err(`switchboard-agent: ${(error as Error).message}`);
+      return EXIT.FAILED;
+    }
+  }
   const log = (level: Level, message: string) => (level === 'info' ? io.out : io.err)(`${new Date().toISOString()} ${level} ${message}`);
-  const facts = (): AgentFacts => collectFacts(!options.once);
+  // Undefined: the user running the agent stands in (a run in the foreground); null: nobody at the console.
+  const lookUpUser = async (): Promise<string | null | undefined> => (await agentOs.loggedInUser().catch(() => null)) ?? (options.once ? undefined : null);
+  let consoleUser = await lookUpUser();
+  const facts = (): AgentFacts => collectFacts(!options.once, consoleUser);
 
   let key: AgentKeyFile | null;
   try {
@@ -154,6 +195,10 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
       io.err(`switchboard-agent: ${error.message}`);
       return EXIT.ENROLLMENT_REFUSED;
     }
+    if (error instanceof UnsafeKeyFileError) {
+      io.err(`switchboard-agent: ${error.message}`);
+      return EXIT.UNSAFE_KEY_FILE;
+    }
     io.err(`switchboard-agent: ${(error as Error).message}`);
     return EXIT.FAILED;
   }
@@ -161,12 +206,27 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
     io.err('switchboard-agent: this computer is not enrolled yet. Enroll it with --server URL --username EMAIL --password PASSWORD, --link URL, or an enrollment.json from the console.');
     return EXIT.USAGE;
   }
+  if (options.name !== null) {
+    const settings = await readSettings(options.dataDir).catch(() => null);
+    if (settings?.name !== options.name || (options.name !== key.name && !settings.pending)) {
+      await writeSettings(options.dataDir, { name: options.name, pending: options.name !== key.name });
+    }
+  }
+  if (options.service === 'install') {
+    const args = [host.entry, '--data-dir', options.dataDir, ...(options.screenshotIntervalMs !== null ? ['--screenshot-interval', String(options.screenshotIntervalMs)] : [])];
+    try {
+      io.out(await agentOs.service.install({ execPath: process.execPath, args, dataDir: options.dataDir }));
+      return EXIT.OK;
+    } catch (error) {
+      io.err(`switchboard-agent: ${(error as Error).message}`);
+      return EXIT.FAILED;
+    }
+  }
   log('info', `switchboard-agent ${AGENT_VERSION} for ${key.serverUrl}${options.once ? ' (run once, not installed)' : ''}`);
 
   const screen = chooseScreenSource(process.env, process.platform, (message) => log('warn', message));
   log('info', `screenshots from the ${screen.description} screen`);
   let current = key;
-  let nameToSet = options.name && options.name !== key.name ? options.name : null;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
 
@@ -178,6 +238,18 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
       })
       .catch((error: Error) => log('warn', `could not store the new name: ${error.message}`));
   };
+  /** A name set in the settings and not yet sent goes to the server as soon as the link is up. */
+  const sendPendingName = async (): Promise<void> => {
+    const settings = await readSettings(options.dataDir).catch((error: Error) => {
+      log('warn', error.message);
+      return null;
+    });
+    if (!settings?.pending || settings.name === null) return;
+    if (!link.setName(settings.name)) return;
+    log('info', `sent the name ${JSON.stringify(settings.name)} from the settings`);
+    storeName(settings.name);
+    await writeSettings(options.dataDir, { name: settings.name, pending: false }).catch((error: Error) => log('warn', `could not update the settings: ${error.message}`));
+  };
   const link = new AgentLink({
     wsUrl: wsUrlOf(key.serverUrl),
     agentKey: key.agentKey,
@@ -185,10 +257,14 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
     log,
     onWelcome: (welcome) => {
       if (welcome.name !== current.name) storeName(welcome.name);
-      if (nameToSet && link.setName(nameToSet)) nameToSet = null;
+      void sendPendingName();
       uploader.start(welcome.screenshotUrl, options.screenshotIntervalMs ?? welcome.screenshotIntervalMs);
     },
-    onRename: storeName,
+    onRename: (name) => {
+      storeName(name);
+      // The console's name replaces the local setting, so that an older setting cannot undo it later.
+      void writeSettings(options.dataDir, { name, pending: false }).catch((error: Error) => log('warn', `could not update the settings: ${error.message}`));
+    },
     onDisconnect: () => uploader.stop(),
     onStop: (stop: LinkStop) => {
       uploader.stop();
@@ -209,10 +285,21 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
   };
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
+  const stopWatching = watchSettings(options.dataDir, () => void sendPendingName());
+  const userTimer = setInterval(() => {
+    void lookUpUser().then((user) => {
+      if (user === consoleUser) return;
+      consoleUser = user;
+      link.reportFacts();
+    });
+  }, USER_REFRESH_MS);
+  userTimer.unref();
   link.start();
   const code = await finished;
   signals.off('SIGINT', onSignal);
   signals.off('SIGTERM', onSignal);
+  stopWatching();
+  clearInterval(userTimer);
   uploader.stop();
   await link.stop();
   return code;
