@@ -185,6 +185,10 @@ describe('the computers page in Chromium: group, sort, search, drag into a group
     // Details view: the screenshot the agent uploaded.
     const image = await sharp({ create: { width: 64, height: 40, channels: 3, background: { r: 20, g: 110, b: 190 } } }).png().toBuffer();
     await request(app.url).post('/api/agent/screenshot').set(bearer(enrolled.get('bravo laptop')!.agentKey)).set('Content-Type', 'image/png').send(image).expect(204);
+    // A new screenshot writes no event, so no live notice: the list learns of it at its next fetch
+    // (the 30-second refresh for a user); a reload stands in for that wait.
+    await page.reload();
+    await waitForNames(page, ['Alpha desk', 'bravo laptop', 'Charlie server']);
     await page.getByTestId('computers-view-details').click();
     await row(page, 'bravo laptop').getByTestId('computer-screenshot').waitFor();
     await expect(row(page, 'bravo laptop').getByTestId('computer-screenshot').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBe(64);
