@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly eventStoreUrl?: string;
   readonly mongo?: { readonly url: string; readonly db: string };
   readonly redisUrl?: string;
+  /** Prefix of the sign-in back-off keys in Redis (used with REDIS_URL). */
+  readonly rateLimitRedisPrefix?: string;
   readonly sqliteSynchronous: SqliteSynchronous;
   readonly logLevel: LogLevel;
   readonly operatorToken?: string;
@@ -95,6 +97,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'REDIS_URL',
     default: '(unset: in-process)',
     meaning: 'Redis connection string (redis://…) for presence and routing across nodes; validated and reported for now.',
+  },
+  {
+    name: 'RATE_LIMIT_REDIS_PREFIX',
+    default: 'switchboard:ratelimit:',
+    meaning: 'Prefix of the sign-in, registration and recovery back-off keys in Redis (used with REDIS_URL).',
   },
   {
     name: 'SQLITE_SYNCHRONOUS',
@@ -215,6 +222,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     problems.push('MONGO_DB: is set but MONGO_URL is not; set MONGO_URL too or unset MONGO_DB');
   }
   const redisUrl = url('REDIS_URL', ['redis', 'rediss']);
+  const rateLimitRedisPrefix = value('RATE_LIMIT_REDIS_PREFIX');
+  if (rateLimitRedisPrefix !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(rateLimitRedisPrefix)) {
+    problems.push(`RATE_LIMIT_REDIS_PREFIX=${JSON.stringify(rateLimitRedisPrefix)}: must be 1 to 64 letters, digits, _ . : or -`);
+  }
   const sqliteSynchronous = oneOf('SQLITE_SYNCHRONOUS', SQLITE_SYNCHRONOUS_MODES, 'FULL', (s) => s.toUpperCase());
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info', (s) => s.toLowerCase());
   const operatorToken = value('OPERATOR_TOKEN');
@@ -258,6 +269,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(eventStoreUrl ? { eventStoreUrl } : {}),
     ...(mongoUrl ? { mongo: { url: mongoUrl, db: mongoDb } } : {}),
     ...(redisUrl ? { redisUrl } : {}),
+    ...(rateLimitRedisPrefix !== undefined ? { rateLimitRedisPrefix } : {}),
     sqliteSynchronous,
     logLevel,
     ...(operatorToken ? { operatorToken } : {}),

@@ -120,7 +120,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     const operatorToken = await loadOperatorToken(config.dataDir, config.operatorToken);
     const { tokens: accessTokens, origin: authSecretOrigin } = await openHmacAccessTokens(config.dataDir, clock, config.authSecret);
     const rateLimiter =
-      overrides.rateLimiter ?? (config.redisUrl ? RedisRateLimiter.connect(config.redisUrl, clock) : new MemoryRateLimiter(clock));
+      overrides.rateLimiter ?? (config.redisUrl ? RedisRateLimiter.connect(config.redisUrl, clock, config.rateLimitRedisPrefix ? { prefix: config.rateLimitRedisPrefix } : {}) : new MemoryRateLimiter(clock));
     undo.push(() => rateLimiter.close());
     const mailLog = logger.child({ component: 'mail' });
     const mailFrom = config.mailFrom ?? DEFAULT_MAIL_FROM;

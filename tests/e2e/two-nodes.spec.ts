@@ -46,6 +46,8 @@ describe('Two nodes sharing Redis', () => {
       REDIS_URL,
       SHARED_DATA_DIR: shared,
       PRESENCE_REDIS_PREFIX: prefix,
+      // Back-off keys outlive a run (an hour); under this run's prefix they are deleted with the rest.
+      RATE_LIMIT_REDIS_PREFIX: `${prefix}ratelimit:`,
       AUTH_SECRET: randomBytes(48).toString('base64'),
       AGENT_OFFLINE_GRACE_MS: '60000',
       DEMO_COMPUTER: 'off',
