@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,23 +7,15 @@ import request from 'supertest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { AgentFacts, EnrollResponse } from '../../../application/contracts/agent.protocol';
 import type { ComputerDetailsRow } from '../../../application/contracts/computers-live.contracts';
+import { UI_DIST, catalog, t as translate } from '../../kit/console-catalog';
 import { BROWSER_WAIT_MS, launchBrowser, openPage, waitForText, type BrowserPage } from '../../kit/browser';
 import { AgentSocket, enrollWithPassword, eventually, LINUX_FACTS } from '../agent-kit';
 import { bearer, signedUp, STRONG_PASSWORD, type Pair } from '../auth-kit';
 import { startApp, type E2eApp } from '../e2e-app';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const UI_DIST = path.join(REPO_ROOT, 'ui-angular', 'dist', 'browser');
-const I18N_DIR = path.join(REPO_ROOT, 'ui-angular', 'src', 'assets', 'i18n');
-
-type Catalog = { [key: string]: string | Catalog };
-const en = JSON.parse(readFileSync(path.join(I18N_DIR, 'en.json'), 'utf8')) as Catalog;
-/** The text a key has in English, read from the catalog the console ships, so a wording change does not break the test. */
-function t(key: string): string {
-  const value = key.split('.').reduce<string | Catalog | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), en);
-  if (typeof value !== 'string') throw new Error(`no translation for ${key}`);
-  return value;
-}
+const en = catalog('en');
+/** The English text of a key. */
+const t = (key: string): string => translate(en, key);
 
 /** The refresh token the console keeps between visits (ui-angular/src/app/auth/auth.service.ts). */
 const REFRESH_TOKEN_KEY = 'switchboard.refreshToken';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,19 +8,8 @@ import { ACCOUNT_LIST } from '../../../read-models/account-list/account-list.pro
 import type { Projection } from '../../../read-models/projection';
 import { launchBrowser, openPage, pngSize, waitForText, type BrowserPage, type PageProblem } from '../../kit/browser';
 import { startApp, type E2eApp } from '../e2e-app';
+import { UI_DIST, catalog, t } from '../../kit/console-catalog';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const UI_DIST = path.join(REPO_ROOT, 'ui-angular', 'dist', 'browser');
-const I18N_DIR = path.join(REPO_ROOT, 'ui-angular', 'src', 'assets', 'i18n');
-
-type Catalog = { [key: string]: string | Catalog };
-const catalog = (language: string): Catalog => JSON.parse(readFileSync(path.join(I18N_DIR, `${language}.json`), 'utf8')) as Catalog;
-/** The text a key has in a language, read from the catalog the console ships, so a wording change does not break the test. */
-function t(language: Catalog, key: string): string {
-  const value = key.split('.').reduce<string | Catalog | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), language);
-  if (typeof value !== 'string') throw new Error(`no translation for ${key}`);
-  return value;
-}
 const en = catalog('en');
 const fr = catalog('fr');
 
