@@ -46,6 +46,9 @@ import { ConsoleGateway } from '../ws/console.gateway';
 import type { AppInfrastructure } from './infrastructure';
 import { LifecycleService } from './lifecycle.service';
 import { AGENT_LINK_CONTROLLERS, agentLinkProviders } from './agent-link.providers';
+import { SESSION_CONTROLLERS, sessionsProviders } from './sessions.providers';
+import { SESSION_HISTORY_CONTROLLERS, sessionHistoryProviders } from './session-history.providers';
+import { SESSION_REALTIME_CONTROLLERS, sessionRealtimeProviders } from './session-realtime.providers';
 import { APP_INFRASTRUCTURE } from './tokens';
 
 /** class-validator errors as `field: problem` lines, nested properties with dotted paths. */
@@ -89,7 +92,11 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController, OidcController, ...AGENT_LINK_CONTROLLERS],
+      controllers: [AccountsController, AuditController, HealthController, MetricsController, AuthController, MeController, OidcController, ...AGENT_LINK_CONTROLLERS,
+        ...SESSION_CONTROLLERS,
+        ...SESSION_HISTORY_CONTROLLERS,
+        ...SESSION_REALTIME_CONTROLLERS,
+      ],
       providers: [
         { provide: APP_INFRASTRUCTURE, useValue: infra },
         { provide: EVENT_STORE, useValue: infra.eventStore },
@@ -128,6 +135,9 @@ export class AppModule {
         HealthService,
         ConsoleGateway,
         ...agentLinkProviders(infra),
+        ...sessionsProviders(infra),
+        ...sessionHistoryProviders(infra),
+        ...sessionRealtimeProviders(infra),
         LifecycleService,
       ],
     };

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseMailSender } from '../mail/compose-mail';
 import { envReader, type Env } from './env-parsing';
 import { AGENT_LINK_VARIABLES, readAgentLinkConfig, type AgentLinkConfig } from '../ws/agent-link.config';
+import { readSessionLinkConfig, SESSION_LINK_VARIABLES, type SessionLinkConfig } from './session-link.config';
 import { IDENTITY_PROVIDER_VARIABLES, readIdentityProviders, type IdentityProviderConfig } from '../oidc/identity-provider.config';
 import { findPackage } from '../system/package-info';
 
@@ -52,6 +53,8 @@ export interface AppConfig {
   readonly identityProviders?: readonly IdentityProviderConfig[];
   /** Agent link: heartbeats, sweeps, screenshots, node id, demo computer; unset: DEFAULT_AGENT_LINK. */
   readonly agentLink?: AgentLinkConfig;
+  /** Remote sessions: agent-lost timeout, code and link lifetimes, recording chunks, relay prefix; unset: DEFAULT_SESSION_LINK. */
+  readonly sessionLink?: SessionLinkConfig;
 }
 
 /** Sender used when MAIL_FROM is unset; only the outbox accepts it (an SMTP relay needs a real domain). */
@@ -148,6 +151,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   ...IDENTITY_PROVIDER_VARIABLES,
   ...AGENT_LINK_VARIABLES,
+  ...SESSION_LINK_VARIABLES,
   {
     name: 'UI_DIST',
     default: 'ui-angular/dist/browser (in the repository)',
@@ -259,6 +263,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
   const identityProviders = readIdentityProviders(env, problems);
   const agentLink = readAgentLinkConfig(env, problems);
+  const sessionLink = readSessionLinkConfig(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -282,6 +287,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), reposito
     ...(identityProviders.length > 0 ? { identityProviders } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
     agentLink,
+    sessionLink,
   };
 }
 
@@ -345,5 +351,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     trustProxy: config.trustProxy ?? 'none',
     identityProviders: (config.identityProviders ?? []).map((p) => p.id),
     agentLink: config.agentLink,
+    sessionLink: config.sessionLink,
   };
 }

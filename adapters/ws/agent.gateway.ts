@@ -7,6 +7,7 @@ import {
   AGENT_CLOSE,
   AGENT_MAX_MESSAGE_BYTES,
   AGENT_PROTOCOL_VERSION,
+  AGENT_SUPPORTED_PROTOCOLS,
   AGENT_WS_PATH,
   parseAgentMessage,
   type AgentMessage,
@@ -240,6 +241,9 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
         return this.request(socket, () => this.directory.setAgentName(state.agent!, message.name, state));
       case 'facts':
         return this.request(socket, () => this.directory.reportFacts(state.agent!, message.facts, state));
+      case 'prompt-exit':
+      case 'session-leave':
+        return this.refuse(socket, 'MALFORMED_MESSAGE', `${message.type}: no session is open on this link`, AGENT_CLOSE.PROTOCOL_ERROR);
       default: {
         const unhandled: never = message;
         return this.refuse(socket, 'MALFORMED_MESSAGE', `Unhandled message ${JSON.stringify(unhandled)}`, AGENT_CLOSE.PROTOCOL_ERROR);
@@ -248,8 +252,11 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   }
 
   private async hello(socket: WebSocket, state: AgentSocketState, message: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
-    if (message.protocol !== AGENT_PROTOCOL_VERSION) {
+    if (!AGENT_SUPPORTED_PROTOCOLS.includes(message.protocol)) {
       return this.refuse(socket, 'PROTOCOL_UNSUPPORTED', `This server speaks agent protocol ${AGENT_PROTOCOL_VERSION}: update the agent`, AGENT_CLOSE.UNSUPPORTED_VERSION);
+    }
+    if (!('agentKey' in message)) {
+      return this.refuse(socket, 'UNAUTHORIZED', 'This participant key is unknown or its session ended', AGENT_CLOSE.UNAUTHORIZED);
     }
     const result = await this.directory.authenticate(message.agentKey, state);
     if (isClosed(state)) return;

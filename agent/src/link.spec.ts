@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { AGENT_CLOSE, parseAgentMessage, type AgentMessage } from '../../application/contracts/agent.protocol';
+import { AGENT_CLOSE, AGENT_PROTOCOL_VERSION, parseAgentMessage, type AgentMessage } from '../../application/contracts/agent.protocol';
 import { AgentLink, backoffDelay, collectFacts, REAL_TIMERS, type LinkStop, type LinkTimers, type Welcome } from './link';
 
 const KEY = 'c-1.AbCdEfGhIjKlMnOpQrStUvWx';
@@ -125,7 +125,7 @@ describe('AgentLink', () => {
   it('says hello with its key and facts, then beats at the welcome’s interval', async () => {
     const { events } = start();
     await until(() => events.welcomes.length === 1, 'the welcome');
-    expect(server.received[0]).toMatchObject({ type: 'hello', protocol: 1, agentKey: KEY, facts: { installed: true } });
+    expect(server.received[0]).toMatchObject({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, agentKey: KEY, facts: { installed: true } });
     await until(() => server.count('heartbeat') >= 3, 'three heartbeats');
     const seqs = server.received.filter((m) => m.type === 'heartbeat').map((m) => (m as { seq: number }).seq);
     expect(seqs.slice(0, 3)).toEqual([1, 2, 3]);

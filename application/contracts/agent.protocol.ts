@@ -1,12 +1,22 @@
+import {
+  parseAgentSessionMessage,
+  parseSessionToAgentMessage,
+  type AgentSessionMessage,
+  type SessionToAgentMessage,
+} from './session.protocol';
+
 /**
- * Agent link protocol, version 1: the WebSocket `/agent` between an agent on a managed computer and
+ * Agent link protocol, version 2: the WebSocket `/agent` between an agent on a managed computer and
  * the server, plus the HTTP enrollment that gives the agent its key. Shared by `agent/` and the
  * server gateway; `parseAgentMessage` is the runtime schema both sides trust.
  *
- * Text frames carry JSON control messages `{ type, ... }`. Binary frames carry screen data (the
- * sessions issue) and are refused by version 1 gateways with a protocol error.
+ * Text frames carry JSON control messages `{ type, ... }`. Binary frames carry a session's screen
+ * tiles and prompt output (format in session.protocol.ts); version 1 (no sessions) is still accepted,
+ * and a version 1 agent's binary frame is a protocol error.
  */
-export const AGENT_PROTOCOL_VERSION = 1;
+export const AGENT_PROTOCOL_VERSION = 2;
+/** Versions this server accepts in `hello`. */
+export const AGENT_SUPPORTED_PROTOCOLS: readonly number[] = [1, 2];
 export const AGENT_WS_PATH = '/agent';
 /** Largest control message; a screenshot is sent over HTTP, not through this link. */
 export const AGENT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -38,6 +48,9 @@ export interface AgentFacts {
 /** Agent → server. */
 export type AgentMessage =
   | { readonly type: 'hello'; readonly protocol: number; readonly agentKey: string; readonly facts: AgentFacts }
+  /** An end-user's agent that joined a support session by link or connection ID (protocol 2): it speaks for that session only. */
+  | { readonly type: 'hello'; readonly protocol: number; readonly participantKey: string; readonly facts: AgentFacts }
+  | AgentSessionMessage
   | { readonly type: 'heartbeat'; readonly seq: number }
   /** The agent's own settings renamed the computer. */
   | { readonly type: 'set-name'; readonly name: string }
@@ -58,7 +71,8 @@ export type ServerToAgentMessage =
     }
   /** The console renamed the computer. */
   | { readonly type: 'rename'; readonly name: string }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  | SessionToAgentMessage;
 
 /** POST /api/agent/enroll: four ways to tie a computer to an account. */
 export type EnrollRequest = (
@@ -118,8 +132,13 @@ export function parseAgentMessage(raw: string): Parsed<AgentMessage> {
   switch (msg.type) {
     case 'hello': {
       if (typeof msg.protocol !== 'number') return { error: 'hello.protocol must be a number' };
-      if (!shortString(msg.agentKey, 256) || msg.agentKey.length < 22) return { error: 'hello.agentKey is missing or malformed' };
       const facts = parseAgentFacts(msg.facts);
+      if (msg.participantKey !== undefined) {
+        if (!shortString(msg.participantKey, 256) || msg.participantKey.length < 22) return { error: 'hello.participantKey is malformed' };
+        if ('error' in facts) return facts;
+        return { type: 'hello', protocol: msg.protocol, participantKey: msg.participantKey, facts };
+      }
+      if (!shortString(msg.agentKey, 256) || msg.agentKey.length < 22) return { error: 'hello.agentKey is missing or malformed' };
       if ('error' in facts) return facts;
       return { type: 'hello', protocol: msg.protocol, agentKey: msg.agentKey, facts };
     }
@@ -137,7 +156,7 @@ export function parseAgentMessage(raw: string): Parsed<AgentMessage> {
       return { type: 'facts', facts };
     }
     default:
-      return { error: `unknown message type ${JSON.stringify(msg.type)}` };
+      return parseAgentSessionMessage(msg) ?? { error: `unknown message type ${JSON.stringify(msg.type)}` };
   }
 }
 
@@ -170,6 +189,6 @@ export function parseServerToAgentMessage(raw: string): Parsed<ServerToAgentMess
         ? { type: 'error', code: msg.code, message: msg.message }
         : { error: 'malformed error' };
     default:
-      return { error: `unknown message type ${JSON.stringify(msg.type)}` };
+      return parseSessionToAgentMessage(msg) ?? { error: `unknown message type ${JSON.stringify(msg.type)}` };
   }
 }

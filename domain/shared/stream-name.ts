@@ -2,8 +2,9 @@ import { DomainError } from './domain-error';
 
 /**
  * Stream categories: one per aggregate, plus `emailclaim` (an email is registered once across all
- * tenants), `security` (refused attempts that belong to no known user) and `computergroups` (an
- * account's tree of computer groups, one stream per account). Hyphen-free so `<category>-<id>`
+ * tenants), `security` (refused attempts that belong to no known user), `computergroups` (an
+ * account's tree of computer groups, one stream per account), `connectioncode` (a 6-digit connection
+ * ID, one stream per code) and `permalink` (`<accountId>.<path>`). Hyphen-free so `<category>-<id>`
  * splits unambiguously.
  */
 export const STREAM_CATEGORIES = [
@@ -16,6 +17,8 @@ export const STREAM_CATEGORIES = [
   'portal',
   'emailclaim',
   'security',
+  'connectioncode',
+  'permalink',
 ] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { AGENT_CLOSE, AGENT_MAX_MESSAGE_BYTES } from '../../application/contracts/agent.protocol';
+import { AGENT_CLOSE, AGENT_MAX_MESSAGE_BYTES, AGENT_PROTOCOL_VERSION } from '../../application/contracts/agent.protocol';
 import { SetAccountComputerLimitCommand } from '../../application/computer/enrollment-tokens.command';
 import { RemoveComputerCommand } from '../../application/computer/remove-computer.command';
 import type { EnrollResponse } from '../../application/contracts/agent.protocol';
@@ -70,7 +70,7 @@ describe('Agent gateway /agent', () => {
     const welcome = await agent.next('welcome');
     expect(welcome).toEqual({
       type: 'welcome',
-      protocol: 1,
+      protocol: AGENT_PROTOCOL_VERSION,
       computerId: enrolled.computerId,
       name: 'Reception',
       heartbeatIntervalMs: HEARTBEAT_MS,
@@ -201,7 +201,7 @@ describe('Agent gateway /agent', () => {
   it('refuses an unsupported protocol version with 4426', async () => {
     const enrolled = await enroll();
     const agent = await AgentSocket.connect(app.url);
-    agent.hello(enrolled.agentKey, LINUX_FACTS, 2);
+    agent.hello(enrolled.agentKey, LINUX_FACTS, 99);
     expect((await agent.closed).code).toBe(AGENT_CLOSE.UNSUPPORTED_VERSION);
     expect(agent.messages[0]).toMatchObject({ type: 'error', code: 'PROTOCOL_UNSUPPORTED' });
     expect(await typesOf(enrolled.computerId)).toEqual(['ComputerEnrolled']);
