@@ -1,3 +1,4 @@
+import type { RgbImage } from './png';
 import { SyntheticScreen } from './synthetic-screen';
 import type { ScreenSource, Screenshot } from './screen-source';
 import { X11Screen } from './x11-screen';
@@ -12,16 +13,18 @@ export function chooseScreenSource(env: NodeJS.ProcessEnv, platform: NodeJS.Plat
   if (platform === 'win32' || platform === 'darwin' || !env.DISPLAY) return synthetic;
   const x11 = new X11Screen(env.DISPLAY);
   let warned = false;
+  const orSynthetic = async <T>(real: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    try {
+      return await real();
+    } catch (error) {
+      if (!warned) warn(`screen capture on ${env.DISPLAY} failed, sending a synthetic screen instead: ${(error as Error).message}`);
+      warned = true;
+      return fallback();
+    }
+  };
   return {
     description: `${x11.description} (synthetic when it fails)`,
-    async capture(): Promise<Screenshot> {
-      try {
-        return await x11.capture();
-      } catch (error) {
-        if (!warned) warn(`screen capture on ${env.DISPLAY} failed, sending a synthetic screen instead: ${(error as Error).message}`);
-        warned = true;
-        return synthetic.capture();
-      }
-    },
+    capture: (): Promise<Screenshot> => orSynthetic(() => x11.capture(), () => synthetic.capture()),
+    captureRaw: (): Promise<RgbImage> => orSynthetic(() => x11.captureRaw(), () => synthetic.captureRaw()),
   };
 }

@@ -1,3 +1,5 @@
+import type { RgbImage } from './png';
+
 /** One screenshot, ready to upload. */
 export interface Screenshot {
   readonly contentType: 'image/png' | 'image/jpeg';
@@ -11,6 +13,8 @@ export interface ScreenSource {
   /** For the log: "x11 :0", "synthetic". */
   readonly description: string;
   capture(): Promise<Screenshot>;
+  /** The whole screen at full size, unencoded: what a live session cuts into tiles. */
+  captureRaw(): Promise<RgbImage>;
 }
 
 /** Largest screenshot the agent sends: the console shows it as a thumbnail. */

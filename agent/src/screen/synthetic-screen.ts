@@ -53,4 +53,8 @@ export class SyntheticScreen implements ScreenSource {
     const image = renderSyntheticScreen(this.now());
     return { contentType: 'image/png', data: encodePng(image), width: image.width, height: image.height };
   }
+
+  async captureRaw(): Promise<RgbImage> {
+    return renderSyntheticScreen(this.now());
+  }
 }

@@ -1,40 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import sharp from 'sharp';
 import { chooseScreenSource } from './choose-screen';
 import { SYNTHETIC_WIDTH } from './synthetic-screen';
+import { startXvfb, stopProcess, X11_TEST_INSTALL_HINT, type Xvfb } from '../testing/xvfb';
 import { runForOutput, X11Screen } from './x11-screen';
 
-const INSTALL = 'this test needs a virtual X server and X clients: apt-get install xvfb x11-apps x11-xserver-utils';
-
-/** Starts Xvfb on a display it picks itself (-displayfd), so parallel runs never collide; -noreset keeps xsetroot's colour after it disconnects. */
-async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '320x240x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-  const display = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code === 'ENOENT' ? `Xvfb is not installed: ${INSTALL}` : error.message)));
-    child.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('\n')) resolve(`:${text.trim()}`);
-    });
-  });
-  return { display, process: child };
-}
+const INSTALL = X11_TEST_INSTALL_HINT;
 
 describe('X11 screen capture (under Xvfb)', () => {
-  let xvfb: { display: string; process: ChildProcess };
+  let xvfb: Xvfb;
 
   beforeAll(async () => {
     xvfb = await startXvfb();
   });
 
   afterAll(async () => {
-    if (xvfb && xvfb.process.exitCode === null) {
-      await new Promise((resolve) => {
-        xvfb.process.once('exit', resolve);
-        xvfb.process.kill('SIGTERM');
-      });
-    }
+    await stopProcess(xvfb?.process);
   });
 
   it('captures the root window as a PNG of what is on the screen', async () => {
@@ -50,6 +30,9 @@ describe('X11 screen capture (under Xvfb)', () => {
     let red = 0;
     for (let i = 0; i < data.length; i += 3) if (data[i] === 255 && data[i + 1] === 0 && data[i + 2] === 0) red++;
     expect(red).toBe(320 * 240);
+    const raw = await new X11Screen(xvfb.display).captureRaw();
+    expect([raw.width, raw.height, raw.rgb.length]).toEqual([320, 240, 320 * 240 * 3]);
+    expect([...raw.rgb.subarray(0, 3)]).toEqual([255, 0, 0]);
   });
 
   it('is what the agent chooses when DISPLAY is set', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { encodePng, fitWithin } from './png';
+import { encodePng, fitWithin, type RgbImage } from './png';
 import { SCREENSHOT_MAX_HEIGHT, SCREENSHOT_MAX_WIDTH, type ScreenSource, type Screenshot } from './screen-source';
 import { decodeXwd } from './xwd';
 
@@ -51,8 +51,11 @@ export class X11Screen implements ScreenSource {
   }
 
   async capture(): Promise<Screenshot> {
-    const dump = await runForOutput(this.xwd, ['-root', '-silent'], { ...process.env, DISPLAY: this.display });
-    const image = fitWithin(decodeXwd(dump), SCREENSHOT_MAX_WIDTH, SCREENSHOT_MAX_HEIGHT);
+    const image = fitWithin(await this.captureRaw(), SCREENSHOT_MAX_WIDTH, SCREENSHOT_MAX_HEIGHT);
     return { contentType: 'image/png', data: encodePng(image), width: image.width, height: image.height };
+  }
+
+  async captureRaw(): Promise<RgbImage> {
+    return decodeXwd(await runForOutput(this.xwd, ['-root', '-silent'], { ...process.env, DISPLAY: this.display }));
   }
 }
