@@ -4,6 +4,7 @@ import { authSessionsProjection } from './auth-sessions/auth-sessions.projection
 import { computerGroupsProjection } from './computer-groups/computer-groups.projection';
 import { computerListProjection } from './computer-list/computer-list.projection';
 import type { Projection } from './projection';
+import { sessionHistoryProjection } from './session-history/session-history.projection';
 import { userListProjection } from './user-list/user-list.projection';
 
 /** Every projection the server runs and the replay CLI can rebuild. Add new ones here. */
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   authSessionsProjection,
   computerListProjection,
   computerGroupsProjection,
+  sessionHistoryProjection,
 ];

@@ -48,6 +48,16 @@ describe('notice audience', () => {
     });
   });
 
+  it('tells a session to its owner, the technicians who joined it and the admins', () => {
+    const session = { ownerUserId: tech.id, technicianIds: [tech.id, 'u-helper'], endUsers: [{ name: 'Bob' }] };
+    expect(allows('session-history', tech, 's1', session)).toBe(true);
+    expect(allows('session-history', user('u-helper', 'technician'), 's1', session)).toBe(true);
+    expect(allows('session-history', admin, 's1', session)).toBe(true);
+    expect(allows('session-history', other, 's1', session)).toBe(false);
+    expect(allows('session-history', tech, 's1')).toBe(false);
+    expect(NOTICE_AUDIENCE['session-history'].facts?.({ id: 's1', tenantId: TENANT, ...session })).toEqual({ ownerUserId: tech.id, technicianIds: [tech.id, 'u-helper'] });
+  });
+
   it('tells the audit log to owners and admins only', () => {
     expect(allows('audit-log', owner, 'e1')).toBe(true);
     expect(allows('audit-log', admin, 'e1')).toBe(true);

@@ -6,6 +6,7 @@ import { AUDIT_LOG } from '../../read-models/audit-log/audit-log.projection';
 import { AUTH_SESSIONS } from '../../read-models/auth-sessions/auth-sessions.projection';
 import { COMPUTER_GROUPS } from '../../read-models/computer-groups/computer-groups.projection';
 import { COMPUTER_LIST } from '../../read-models/computer-list/computer-list.projection';
+import { SESSION_HISTORY } from '../../read-models/session-history/session-history.projection';
 import { USER_LIST } from '../../read-models/user-list/user-list.projection';
 
 /** A signed-in user of one tenant, as a console socket knows them (from the access token of its `hello`). */
@@ -57,5 +58,17 @@ export const NOTICE_AUDIENCE: Readonly<Record<string, AudienceRule>> = {
     facts: computerFacts,
     allows: (viewer, _id, facts) =>
       isAccountAdmin(viewer, viewer.tenantId) || (facts !== undefined && maySee(viewer, facts as ComputerAccessFacts)),
+  },
+  /** A remote session: the technician who opened it, the technicians who joined it, the account's admins. */
+  [SESSION_HISTORY]: {
+    facts: (doc) => {
+      const s = doc as { ownerUserId?: unknown; technicianIds?: unknown };
+      return { ownerUserId: s.ownerUserId, technicianIds: Array.isArray(s.technicianIds) ? [...(s.technicianIds as unknown[])] : [] };
+    },
+    allows: (viewer, _id, facts) => {
+      if (isAccountAdmin(viewer, viewer.tenantId)) return true;
+      const s = facts as { ownerUserId?: unknown; technicianIds: readonly unknown[] } | undefined;
+      return s !== undefined && (s.ownerUserId === viewer.id || s.technicianIds.includes(viewer.id));
+    },
   },
 };
