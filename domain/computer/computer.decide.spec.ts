@@ -132,6 +132,10 @@ describe('Computer decider: groups and favourites', () => {
     spec
       .given([enrolled(), inG1])
       .when(cmd('MoveComputerToGroup', { computerId: 'c1', groupId: null }, friend))
+      .thenThrows('COMPUTER_NOT_FOUND');
+    spec
+      .given([enrolled(), inG1, everyone])
+      .when(cmd('MoveComputerToGroup', { computerId: 'c1', groupId: null }, friend))
       .thenThrows('COMPUTER_FORBIDDEN');
     spec
       .given([enrolled(), inG1, sharedWithFriend])
@@ -159,7 +163,7 @@ describe('Computer decider: groups and favourites', () => {
   });
 
   it('refuses favourites on a computer the user cannot see, and to non-users', () => {
-    spec.given([enrolled()]).when(cmd('FavouriteComputer', { computerId: 'c1' }, colleague)).thenThrows('COMPUTER_FORBIDDEN');
+    spec.given([enrolled()]).when(cmd('FavouriteComputer', { computerId: 'c1' }, colleague)).thenThrows('COMPUTER_NOT_FOUND');
     spec.given([enrolled(), everyone]).when(cmd('FavouriteComputer', { computerId: 'c1' }, agent)).thenThrows('COMPUTER_FORBIDDEN');
   });
 });

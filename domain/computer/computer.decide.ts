@@ -46,11 +46,12 @@ function nameFromHostname(hostname: string): string {
 }
 
 /**
- * The computer as the caller may address it. A removed or unknown computer, and any computer of
- * another tenant, is "not found": nobody learns that an id exists elsewhere.
+ * The computer as the caller may address it. A removed or unknown computer, any computer of another
+ * tenant, and a computer of the caller's account that the caller may not see, is "not found": nobody
+ * learns that an id exists where they cannot look (as the list and the details already answer).
  */
 function existing(state: ComputerState, principal: Principal): ActiveComputer {
-  if (state.status !== 'active' || state.accountId !== principal.tenantId) {
+  if (state.status !== 'active' || state.accountId !== principal.tenantId || (principal.kind === 'user' && !maySee(principal, state))) {
     throw new DomainError('COMPUTER_NOT_FOUND', 'No such computer');
   }
   return state;
@@ -143,8 +144,8 @@ export function moveComputerToGroup(command: MoveComputerToGroup, state: Compute
 }
 
 function favouringUser(principal: Principal, computer: ActiveComputer): string {
+  // `existing` already answered "not found" to a user who cannot see it.
   if (principal.kind !== 'user') throw forbidden('Favourites belong to users');
-  if (!maySee(principal, computer)) throw forbidden('You cannot see this computer');
   return principal.id;
 }
 
