@@ -194,7 +194,8 @@ function toMs(iso: string): number {
   return ms;
 }
 
-function redactUrl(url: string): string {
+/** The URL without its password, for error messages. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
