@@ -10,6 +10,7 @@ import type { Mailer } from '../../application/ports/mailer.port';
 import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 import type { RateLimiter } from '../../application/ports/rate-limiter.port';
 import type { SecretGenerator } from '../../application/ports/secret-generator.port';
+import type { SessionRelay } from '../../application/ports/session-relay.port';
 import type { ReadStore } from '../../application/ports/read-store.port';
 import type { Projection } from '../../read-models/projection';
 import { ALL_PROJECTIONS } from '../../read-models';
@@ -25,9 +26,11 @@ import { InstrumentedEventStore } from '../system/instrumented-event-store';
 import { AppMetrics } from '../system/metrics';
 import { loadOperatorToken, type OperatorTokenSource } from '../system/operator-token';
 import { acquireServerLock, type ServerLock } from '../system/server-lock';
+import { MemorySessionRelay } from '../session-relay/memory-session-relay.adapter';
 import { RandomIdGenerator, SystemClock } from '../system/system-clock.adapter';
 import { openAgentLinkInfrastructure, type AgentLinkInfrastructure, type AgentLinkOverrides } from '../ws/agent-link.infrastructure';
 import { DEFAULT_MAIL_FROM, type AppConfig } from './config';
+import { DEFAULT_SESSION_RELAY_PREFIX } from './session-link.config';
 import { openEventStoreStack } from './event-store-stack';
 import { openReadStore, type EventStoreAdapter, type ReadStoreAdapter } from './store-factory';
 
@@ -51,6 +54,11 @@ export interface InfrastructureOverrides {
   readonly passwordHasher?: PasswordHasher;
   /** Replaces the agent link's presence store, blob store or geolocation. */
   readonly agentLink?: AgentLinkOverrides;
+  /**
+   * Replaces the session relay (Redis or memory); not closed by the app. A second in-process node
+   * shares the first one's: `sessionRelay: (first.infra.sessionRelay as MemorySessionRelay).sibling()`.
+   */
+  readonly sessionRelay?: SessionRelay;
 }
 
 /** Request headers that carry credentials: never written to a log. */
@@ -95,6 +103,8 @@ export interface AppInfrastructure {
   readonly outbox?: OutboxMailer;
   /** Presence (memory or Redis), blobs (files or GridFS), geolocation and the node id of the agent link. */
   readonly agentLink: AgentLinkInfrastructure;
+  /** Routes session frames, input and prompt bytes between nodes: Redis when REDIS_URL is set, else in-process. */
+  readonly sessionRelay: SessionRelay;
   readonly startedAtMs: number;
   /** Stops the runner, writes the last snapshot, closes the stores and releases the lock; idempotent. */
   close(): Promise<void>;
@@ -133,6 +143,8 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
 
     const agentLink = await openAgentLinkInfrastructure(config, overrides.agentLink);
     undo.push(() => agentLink.close());
+    const relay = await openSessionRelay(config, agentLink.nodeId, overrides.sessionRelay);
+    undo.push(() => relay.close());
     const metrics = new AppMetrics({ processMetrics: overrides.processMetrics ?? false });
     const eventStore = new InstrumentedEventStore(events.store, metrics);
     const runnerLog = logger.child({ component: 'projections' });
@@ -163,6 +175,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
         await step('closing the event store and the key store', () => events.close());
         await step('closing the rate limiter', () => rateLimiter.close());
         await step('closing the presence and blob stores', () => agentLink.close());
+        await step('closing the session relay', () => relay.close());
         await step('closing the mail transport', async () => smtp?.close());
         await step('releasing the lock', () => lock.release());
         if (errors.length > 0) throw errors[0];
@@ -192,6 +205,7 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
       mailer,
       ...(outbox ? { outbox } : {}),
       agentLink,
+      sessionRelay: relay.relay,
       startedAtMs: Date.now(),
       close,
     };
@@ -199,4 +213,20 @@ export async function openInfrastructure(config: AppConfig, overrides: Infrastru
     await rollback();
     throw error;
   }
+}
+
+/** The session relay the configuration names (Redis channels under the session prefix when REDIS_URL is set); an override stays its owner's to close. */
+async function openSessionRelay(
+  config: AppConfig,
+  nodeId: string,
+  override: SessionRelay | undefined,
+): Promise<{ relay: SessionRelay; close(): Promise<void> }> {
+  if (override) return { relay: override, close: async () => undefined };
+  if (!config.redisUrl) {
+    const relay = new MemorySessionRelay();
+    return { relay, close: () => relay.close() };
+  }
+  const { RedisSessionRelay } = await import('../session-relay/redis-session-relay.adapter');
+  const relay = await RedisSessionRelay.connect(config.redisUrl, { prefix: config.sessionLink?.relayPrefix ?? DEFAULT_SESSION_RELAY_PREFIX, nodeId });
+  return { relay, close: () => relay.close() };
 }
