@@ -1,3 +1,4 @@
+import type { IndexSpec } from '../../application/ports/read-store.port';
 import { SESSION_EVENT_TYPES, type SessionEvent } from '../../domain/session/session.events';
 import { assertNever } from '../../domain/shared/event';
 import { parseStreamName } from '../../domain/shared/stream-name';
@@ -29,7 +30,7 @@ const withEndUser = (list: readonly SessionHistoryEndUser[], user: SessionHistor
 
 /** Every list orders by opening time, newest first, then id; filters lead their index. */
 const NEWEST = { openedAt: -1, id: -1 } as const;
-export const SESSION_HISTORY_INDEXES = [
+export const SESSION_HISTORY_INDEXES: readonly IndexSpec[] = [
   { keys: NEWEST },
   { keys: { ownerUserId: 1, ...NEWEST } },
   { keys: { technicianIds: 1, ...NEWEST } },
