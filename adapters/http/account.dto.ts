@@ -44,6 +44,7 @@ export class AccountViewDto {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ACCOUNT_KINDS }) kind!: string;
   @ApiProperty({ enum: ['open', 'closed'] }) status!: string;
+  @ApiProperty({ description: 'Whether remote sessions opened from now on are recorded' }) sessionRecording!: boolean;
   @ApiProperty() registeredAt!: string;
   @ApiProperty() updatedAt!: string;
 }

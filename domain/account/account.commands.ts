@@ -10,4 +10,7 @@ export type CloseAccount = Command<'CloseAccount', { accountId: string }>;
 /** The owner deletes the account; `passwordConfirmed` is the owner's current password, checked by the application. */
 export type DeleteAccount = Command<'DeleteAccount', { accountId: string; passwordConfirmed: boolean }>;
 
-export type AccountCommand = RegisterAccount | RenameAccount | CloseAccount | DeleteAccount;
+/** Whether the account's remote sessions are recorded (sessions opened from now on). */
+export type SetSessionRecording = Command<'SetSessionRecording', { accountId: string; enabled: boolean }>;
+
+export type AccountCommand = RegisterAccount | RenameAccount | CloseAccount | DeleteAccount | SetSessionRecording;

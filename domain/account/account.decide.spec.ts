@@ -155,3 +155,25 @@ describe('Account decider: owner and deletion', () => {
     spec.given([]).when(del(owner)).thenThrows('ACCOUNT_NOT_FOUND');
   });
 });
+
+describe('Account decider: session recording', () => {
+  const admin: Principal = { kind: 'user', id: 'u4', tenantId: 'a1', role: 'admin' };
+  const set = (enabled: boolean, principal: Principal) => ({ type: 'SetSessionRecording' as const, data: { accountId: 'a1', enabled }, context: { now, principal } });
+  const recordingOn: AccountEvent = { type: 'SessionRecordingChanged', data: { accountId: 'a1', enabled: true, changedAt: now } };
+
+  it('lets the owner or an admin turn recording on and off', () => {
+    spec.given([registered]).when(set(true, owner)).then([recordingOn]);
+    spec.given([registered, recordingOn]).when(set(false, admin)).then([{ type: 'SessionRecordingChanged', data: { accountId: 'a1', enabled: false, changedAt: now } }]);
+  });
+
+  it('records nothing when the setting does not change', () => {
+    spec.given([registered]).when(set(false, owner)).then([]);
+    spec.given([registered, recordingOn]).when(set(true, owner)).then([]);
+  });
+
+  it('refuses technicians, other tenants and closed accounts', () => {
+    spec.given([registered]).when(set(true, technician)).thenThrows('ACCOUNT_FORBIDDEN');
+    spec.given([registered]).when(set(true, stranger)).thenThrows('ACCOUNT_FORBIDDEN');
+    spec.given([registered, { type: 'AccountClosed', data: { accountId: 'a1', closedAt: now } }]).when(set(true, owner)).thenThrows('ACCOUNT_CLOSED');
+  });
+});

@@ -8,7 +8,7 @@ import {
   setAccountComputerLimit,
 } from './account-plan.decide';
 import type { AccountPlanCommand } from './account-plan.commands';
-import type { AccountCommand, CloseAccount, DeleteAccount, RegisterAccount, RenameAccount } from './account.commands';
+import type { AccountCommand, CloseAccount, DeleteAccount, RegisterAccount, RenameAccount, SetSessionRecording } from './account.commands';
 import type { AccountEvent } from './account.events';
 import { evolve, initialState, type AccountState, type AccountStreamEvent } from './account.state';
 
@@ -102,6 +102,18 @@ export function deleteAccount(command: DeleteAccount, state: AccountState): Acco
   ];
 }
 
+/** The owner or an admin turns session recording on or off; the current setting records nothing. */
+export function setSessionRecording(command: SetSessionRecording, state: AccountState): AccountEvent[] {
+  assertOpen(state);
+  const { principal } = command.context;
+  const ownerOrAdmin = principal.kind === 'user' && (principal.role === 'owner' || principal.role === 'admin');
+  if (principal.tenantId !== state.accountId || !(ownerOrAdmin || principal.role === 'operator')) {
+    throw new DomainError('ACCOUNT_FORBIDDEN', 'Only the account owner or an admin sets session recording');
+  }
+  if (command.data.enabled === state.sessionRecording) return [];
+  return [{ type: 'SessionRecordingChanged', data: { accountId: state.accountId, enabled: command.data.enabled, changedAt: command.context.now } }];
+}
+
 /** Every command of an account stream: its lifecycle and its computers plan. */
 export type AccountStreamCommand = AccountCommand | AccountPlanCommand;
 
@@ -115,6 +127,8 @@ export function decide(command: AccountStreamCommand, state: AccountState): Acco
       return closeAccount(command, state);
     case 'DeleteAccount':
       return deleteAccount(command, state);
+    case 'SetSessionRecording':
+      return setSessionRecording(command, state);
     case 'SetAccountComputerLimit':
       return setAccountComputerLimit(command, state);
     case 'AllocateComputerSlot':

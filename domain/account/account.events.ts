@@ -17,6 +17,9 @@ export type AccountRenamed = Event<'AccountRenamed', { accountId: string; name: 
  */
 export type AccountClosed = Event<'AccountClosed', { accountId: string; closedAt: string; reason?: 'deleted'; deletedBy?: string }>;
 
-export type AccountEvent = AccountRegistered | AccountRenamed | AccountClosed;
+/** The account's session recording setting changed: sessions opened afterwards record their frames, or stop doing so. */
+export type SessionRecordingChanged = Event<'SessionRecordingChanged', { accountId: string; enabled: boolean; changedAt: string }>;
 
-export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = ['AccountRegistered', 'AccountRenamed', 'AccountClosed'];
+export type AccountEvent = AccountRegistered | AccountRenamed | AccountClosed | SessionRecordingChanged;
+
+export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = ['AccountRegistered', 'AccountRenamed', 'AccountClosed', 'SessionRecordingChanged'];

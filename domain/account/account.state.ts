@@ -17,6 +17,7 @@ export type AccountState =
       readonly kind: AccountKind;
       readonly ownerUserId: string | null;
       readonly plan: AccountPlan;
+      readonly sessionRecording: boolean;
     }
   | {
       readonly status: 'closed';
@@ -40,6 +41,7 @@ export function evolve(state: AccountState, event: AccountStreamEvent): AccountS
         kind: event.data.kind,
         ownerUserId: event.data.ownerUserId ?? null,
         plan: initialPlan(),
+        sessionRecording: false,
       };
     case 'AccountRenamed':
       return state.status === 'none' ? state : { ...state, name: event.data.name };
@@ -55,6 +57,8 @@ export function evolve(state: AccountState, event: AccountStreamEvent): AccountS
             deleted: event.data.reason === 'deleted',
             plan: state.plan,
           };
+    case 'SessionRecordingChanged':
+      return state.status === 'open' ? { ...state, sessionRecording: event.data.enabled } : state;
     case 'AccountComputerLimitSet':
     case 'AccountComputerSlotAllocated':
     case 'AccountComputerSlotReleased':

@@ -3,7 +3,18 @@ import type { Event } from '../shared/event';
 /** The tenant of attempts that name no known user (an unknown email, a bad token). */
 export const ANONYMOUS_TENANT = 'anonymous';
 
-export type SecurityAction = 'register' | 'sign-in' | 'refresh' | 'recovery' | 'change-password' | 'delete-account' | 'access';
+export type SecurityAction =
+  | 'register'
+  | 'sign-in'
+  | 'refresh'
+  | 'recovery'
+  | 'change-password'
+  | 'delete-account'
+  | 'access'
+  | 'join-session'
+  | 'connection-code'
+  | 'permalink'
+  | 'support-link';
 
 /**
  * A refused attempt that belongs to no user's stream: an unknown email, an unverified provider email,
@@ -21,6 +32,8 @@ export type SecurityAttemptRecorded = Event<
     userId?: string;
     /** The tenant the attempt reached for, when it is not the caller's. */
     targetTenantId?: string;
+    /** The remote session it reached for (join-session, permalink opens). */
+    sessionId?: string;
   }
 >;
 

@@ -22,10 +22,17 @@ describe('account-list projection', () => {
       name: 'Acme IT',
       kind: 'msp',
       status: 'closed',
+      sessionRecording: false,
       registeredAt: 't0',
       updatedAt: 't2',
     });
     expect(projection.docId(renamed)).toBe('a1');
+  });
+
+  it('follows the session recording setting', () => {
+    const on = projected('SessionRecordingChanged', { accountId: 'a1', enabled: true, changedAt: 't3' });
+    const doc = [registered, on].reduce(projection.evolve, null);
+    expect(doc).toMatchObject({ sessionRecording: true, updatedAt: 't3' });
   });
 
   it('gives the same document when an event is applied twice', () => {

@@ -8,7 +8,7 @@ export const ACCOUNT_LIST = 'account-list';
 
 export const accountListProjection: Projection<AccountView> = {
   name: ACCOUNT_LIST,
-  version: 1,
+  version: 2,
   canHandle: ACCOUNT_EVENT_TYPES,
   indexes: [{ keys: { name: 1, id: 1 } }],
   docId: (event) => (event.data as { accountId: string }).accountId,
@@ -22,6 +22,7 @@ export const accountListProjection: Projection<AccountView> = {
           name: event.data.name,
           kind: event.data.kind,
           status: 'open',
+          sessionRecording: false,
           registeredAt: event.data.registeredAt,
           updatedAt: event.data.registeredAt,
         };
@@ -31,6 +32,9 @@ export const accountListProjection: Projection<AccountView> = {
       case 'AccountClosed':
         if (!doc) throw new Error(`AccountClosed before AccountRegistered for ${event.data.accountId}`);
         return { ...doc, status: 'closed', updatedAt: event.data.closedAt };
+      case 'SessionRecordingChanged':
+        if (!doc) throw new Error(`SessionRecordingChanged before AccountRegistered for ${event.data.accountId}`);
+        return { ...doc, sessionRecording: event.data.enabled, updatedAt: event.data.changedAt };
       default:
         return assertNever(event, 'account event');
     }

@@ -5,6 +5,8 @@ export type AccountView = {
   readonly name: string;
   readonly kind: 'client-space' | 'msp';
   readonly status: 'open' | 'closed';
+  /** Whether remote sessions of the account are recorded (sessions opened from now on). */
+  readonly sessionRecording: boolean;
   readonly registeredAt: string;
   readonly updatedAt: string;
   readonly _pos?: string;

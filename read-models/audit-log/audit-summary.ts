@@ -32,6 +32,7 @@ const ACCOUNT_SUMMARIES: SummariesOf<AccountEvent> = {
   AccountRegistered: (d) => `${d.kind === 'msp' ? 'MSP account' : 'Client space'} ${quoted(d.name)} registered`,
   AccountRenamed: (d) => `Account renamed to ${quoted(d.name)}`,
   AccountClosed: (d) => (d.reason === 'deleted' ? 'Account deleted by its owner' : 'Account closed'),
+  SessionRecordingChanged: (d) => (d.enabled ? 'Session recording turned on' : 'Session recording turned off'),
 };
 
 const METHODS: Readonly<Record<SignInMethod, string>> = {
@@ -62,6 +63,10 @@ const ACTIONS: Readonly<Record<RefusedAction | SecurityAction, string>> = {
   'change-password': 'password change',
   'delete-account': 'account deletion',
   access: 'access',
+  'join-session': 'joining a session',
+  'connection-code': 'connection ID',
+  permalink: 'permalink',
+  'support-link': 'support link',
 };
 
 /** A stable code from a closed list, in words; an unknown one (a newer writer) is still shown, readably. */
