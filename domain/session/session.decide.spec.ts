@@ -130,7 +130,7 @@ describe('Session decider: end-users', () => {
   it('refuses end-users on computer sessions, on ended sessions, and after an unclaimed expiry', () => {
     spec.given([consoleOpened]).when(arrive()).thenThrows('SESSION_NOT_JOINABLE');
     spec.given([linkOpened, ended()]).when(arrive()).thenThrows('SESSION_ENDED');
-    spec.given([linkOpened]).when(arrive('p1', later)).thenThrows('SESSION_EXPIRED');
+    spec.given([linkOpened]).when(arrive('p1', later)).thenThrows('SESSION_LINK_EXPIRED');
   });
 
   it('keeps a claimed link open past its expiry for more end-users', () => {
@@ -208,7 +208,7 @@ describe('Session decider: viewers', () => {
 
   it('refuses joining an ended session, or an expired link session nobody came to', () => {
     spec.given([consoleOpened, ended()]).when(join()).thenThrows('SESSION_ENDED');
-    spec.given([linkOpened]).when(join(owner, 'Olive Owner', later)).thenThrows('SESSION_EXPIRED');
+    spec.given([linkOpened]).when(join(owner, 'Olive Owner', later)).thenThrows('SESSION_LINK_EXPIRED');
   });
 
   it('records a connected viewer leaving, and nothing for one who is not connected', () => {

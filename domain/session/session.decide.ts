@@ -62,7 +62,7 @@ export const isUnclaimedAndExpired = (session: Session, now: string): boolean =>
   session.expiresAt !== null && session.endUsers.length === 0 && hasExpired(session.expiresAt, now);
 
 function notExpired(session: Session, now: string): Session {
-  if (isUnclaimedAndExpired(session, now)) throw new DomainError('SESSION_EXPIRED', 'Nobody came before the session expired');
+  if (isUnclaimedAndExpired(session, now)) throw new DomainError('SESSION_LINK_EXPIRED', 'Nobody came before the session expired');
   return session;
 }
 
