@@ -147,7 +147,7 @@ export function auditFilter(filter: AuditFilter): Record<string, unknown> {
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** An ISO-8601 date or date-time as the canonical UTC string the rows store in `at`. */
-function isoTime(value: string, name: string): string {
+export function isoTime(value: string, name: string): string {
   const match = typeof value === 'string' ? ISO_8601.exec(value) : null;
   const ms = match && realDay(Number(match[1]), Number(match[2]), Number(match[3])) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
