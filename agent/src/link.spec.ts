@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AGENT_CLOSE, AGENT_PROTOCOL_VERSION, parseAgentMessage, type AgentMessage } from '../../application/contracts/agent.protocol';
+import { decodeFrame, encodeFrame, FRAME_KIND, SESSION_CLOSE, type SessionToAgentMessage } from '../../application/contracts/session.protocol';
 import { AgentLink, backoffDelay, collectFacts, REAL_TIMERS, type LinkStop, type LinkTimers, type Welcome } from './link';
 
 const KEY = 'c-1.AbCdEfGhIjKlMnOpQrStUvWx';
@@ -30,12 +31,14 @@ async function until<T>(check: () => T | undefined | false, what: string, timeou
 /** A stand-in server: records what agents send and lets each test decide how to answer a hello. */
 class FakeServer {
   readonly received: AgentMessage[] = [];
+  readonly binary: Buffer[] = [];
   readonly sockets: WebSocket[] = [];
   onHello: (socket: WebSocket, hello: Extract<AgentMessage, { type: 'hello' }>) => void = (socket) => socket.send(JSON.stringify(welcome()));
   private constructor(readonly wss: WebSocketServer) {
     wss.on('connection', (socket) => {
       this.sockets.push(socket);
-      socket.on('message', (data) => {
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) return void this.binary.push(data as Buffer);
         const parsed = parseAgentMessage(data.toString());
         if ('error' in parsed) throw new Error(parsed.error);
         this.received.push(parsed);
@@ -103,7 +106,7 @@ describe('AgentLink', () => {
   });
 
   const start = (over: Partial<ConstructorParameters<typeof AgentLink>[0]> = {}) => {
-    const events = { welcomes: [] as Welcome[], renames: [] as string[], stops: [] as LinkStop[], disconnects: 0 };
+    const events = { welcomes: [] as Welcome[], renames: [] as string[], stops: [] as LinkStop[], disconnects: 0, ready: 0, sessions: [] as SessionToAgentMessage[] };
     const timers = new RecordingTimers();
     link = new AgentLink({
       wsUrl: server.url,
@@ -113,11 +116,13 @@ describe('AgentLink', () => {
       onRename: (n) => events.renames.push(n),
       onStop: (s) => events.stops.push(s),
       onDisconnect: () => events.disconnects++,
+      onReady: () => events.ready++,
+      onSession: (m) => events.sessions.push(m),
       timers,
       random: () => 0.5,
       backoff: { baseMs: 1000, capMs: 4000, disabledRetryMs: 3_600_000 },
       ...over,
-    });
+    } as ConstructorParameters<typeof AgentLink>[0]);
     link.start();
     return { events, timers };
   };
@@ -185,6 +190,56 @@ describe('AgentLink', () => {
     await until(() => events.welcomes.length === 1, 'the welcome after the disabled retry');
     expect(timers.delays).toEqual([3_600_000]);
     expect(events.stops).toEqual([]);
+  });
+
+  it('hands session control to the session handler and sends binary frames and session messages', async () => {
+    const { events } = start();
+    const frame = encodeFrame(FRAME_KIND.PROMPT_OUTPUT, { s: 'sess-0123456789abcdef', p: 'p1' }, Buffer.from('hi'));
+    expect(link!.sendFrame(frame)).toBe(false);
+    await until(() => events.welcomes.length === 1 && events.ready === 1, 'the welcome');
+    server.sockets[0].send(JSON.stringify({ type: 'session-start', sessionId: 'sess-0123456789abcdef', maxFps: 15, quality: 70 }));
+    server.sockets[0].send(JSON.stringify({ type: 'session-start', sessionId: 'bad id', maxFps: 15, quality: 70 }));
+    server.sockets[0].send(JSON.stringify({ type: 'ack', sessionId: 'sess-0123456789abcdef', seq: 4 }));
+    await until(() => events.sessions.length === 2, 'two session messages');
+    expect(events.sessions).toEqual([
+      { type: 'session-start', sessionId: 'sess-0123456789abcdef', maxFps: 15, quality: 70 },
+      { type: 'ack', sessionId: 'sess-0123456789abcdef', seq: 4 },
+    ]);
+    expect(link!.sendFrame(frame)).toBe(true);
+    expect(link!.sendSession({ type: 'prompt-exit', sessionId: 'sess-0123456789abcdef', promptId: 'p1', code: 0 })).toBe(true);
+    await until(() => server.binary.length === 1 && server.count('prompt-exit') === 1, 'the frame and the exit');
+    expect(decodeFrame(server.binary[0])).toMatchObject({ kind: FRAME_KIND.PROMPT_OUTPUT, header: { p: 'p1' } });
+  });
+
+  describe('participant mode (an end-user’s agent in one support session)', () => {
+    const PARTICIPANT_KEY = 'pk.AbCdEfGhIjKlMnOpQrStUvWxYz';
+    // With a participant key the link is in participant mode (the agent key start() passes is not used).
+    const participant = () => ({ participantKey: PARTICIPANT_KEY }) as Partial<ConstructorParameters<typeof AgentLink>[0]>;
+
+    it('says hello with the participant key and is ready without a welcome', async () => {
+      server.onHello = () => undefined;
+      const { events } = start(participant());
+      await until(() => events.ready === 1, 'ready');
+      const hello = server.received[0] as Record<string, unknown>;
+      expect(hello).toMatchObject({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, participantKey: PARTICIPANT_KEY });
+      expect(hello.agentKey).toBeUndefined();
+      expect(link!.sendSession({ type: 'session-leave', sessionId: 'sess-0123456789abcdef' })).toBe(true);
+      await until(() => server.count('session-leave') === 1, 'the leave');
+    });
+
+    it('stops when the server refuses the key, and when the session ended', async () => {
+      server.onHello = (socket) => socket.close(AGENT_CLOSE.UNAUTHORIZED, 'Unknown participant');
+      const refused = start(participant());
+      await until(() => refused.events.stops.length === 1, 'the stop');
+      expect(refused.events.stops[0]).toMatchObject({ reason: 'refused', message: expect.stringMatching(/Unknown participant.*no longer valid/) });
+      await link!.stop();
+
+      server.onHello = (socket) => setTimeout(() => socket.close(SESSION_CLOSE.ENDED, 'technician'), 20);
+      const ended = start(participant());
+      await until(() => ended.events.stops.length === 1, 'the stop');
+      expect(ended.events.stops[0]).toEqual({ reason: 'ended', message: 'The support session ended (technician)' });
+      expect(ended.timers.delays).toEqual([]);
+    });
   });
 
   it('retries while the server is not there yet', async () => {

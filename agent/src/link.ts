@@ -10,6 +10,7 @@ import {
   type AgentPlatform,
   type ServerToAgentMessage,
 } from '../../application/contracts/agent.protocol';
+import { SESSION_CLOSE, type AgentSessionMessage, type SessionToAgentMessage } from '../../application/contracts/session.protocol';
 import { AGENT_VERSION } from './version';
 
 export type Welcome = Extract<ServerToAgentMessage, { type: 'welcome' }>;
@@ -49,17 +50,33 @@ export function backoffDelay(attempt: number, config: Pick<BackoffConfig, 'baseM
   return Math.floor(random() * ceiling);
 }
 
+/** A participant link up this long before it dropped reconnects without the back-off of earlier failures. */
+const STABLE_LINK_MS = 10_000;
+
 /** Why the link gave up for good: the process should exit and tell the user. */
 export type LinkStop =
   | { readonly reason: 'removed'; readonly message: string }
-  | { readonly reason: 'update-required'; readonly message: string };
+  | { readonly reason: 'update-required'; readonly message: string }
+  /** Participant mode: the server no longer knows the participant key (the session is over, or never was). */
+  | { readonly reason: 'refused'; readonly message: string }
+  /** Participant mode: the server closed the link because the session ended. */
+  | { readonly reason: 'ended'; readonly message: string };
 
-export interface AgentLinkOptions {
+/**
+ * Who says hello: an enrolled computer with its agent key, or an end-user's agent that joined one
+ * support session (by link or connection ID) with the participant key the join gave it.
+ */
+export type LinkCredential = { readonly agentKey: string } | { readonly participantKey: string };
+
+export type AgentLinkOptions = LinkCredential & {
   readonly wsUrl: string;
-  readonly agentKey: string;
   /** Read at each hello: the logged-in user may have changed since. */
   readonly facts: () => AgentFacts;
   readonly onWelcome?: (welcome: Welcome) => void;
+  /** The link is up: after the welcome, or (participant mode, where no welcome is needed) after the hello. */
+  readonly onReady?: () => void;
+  /** Session control from the server (protocol 2). */
+  readonly onSession?: (message: SessionToAgentMessage) => void;
   readonly onRename?: (name: string) => void;
   /** The link is down (after a welcome or not); it reconnects by itself unless stopped. */
   readonly onDisconnect?: () => void;
@@ -68,7 +85,7 @@ export interface AgentLinkOptions {
   readonly timers?: LinkTimers;
   readonly random?: () => number;
   readonly backoff?: Partial<BackoffConfig>;
-}
+};
 
 /**
  * The computer's facts as this process sees them. `consoleUser` is the user at the console as the OS
@@ -104,7 +121,10 @@ export class AgentLink {
   private attempt = 0;
   private seq = 0;
   private stopped = false;
-  private welcome: Welcome | null = null;
+  /** Hello answered (welcome), or sent in participant mode: messages may go out. */
+  private ready = false;
+  /** When the link became ready: a participant link that stayed up a while starts its back-off afresh. */
+  private readyAt = 0;
   private readonly timers: LinkTimers;
   private readonly random: () => number;
   private readonly backoff: BackoffConfig;
@@ -116,7 +136,16 @@ export class AgentLink {
   }
 
   get connected(): boolean {
-    return this.welcome !== null && this.socket?.readyState === WebSocket.OPEN;
+    return this.ready && this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Bytes queued on the socket and not yet sent: what pacing and the prompts watch. */
+  get bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
+  private get participant(): boolean {
+    return 'participantKey' in this.options;
   }
 
   start(): void {
@@ -152,12 +181,31 @@ export class AgentLink {
     return this.send({ type: 'facts', facts: this.options.facts() });
   }
 
+  /** A session's binary frame (screen tiles, prompt output); false when the link is down and the frame is lost. */
+  sendFrame(frame: Uint8Array): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.ready) return false;
+    socket.send(frame, { binary: true });
+    return true;
+  }
+
+  /** Session control to the server (prompt exits, the end-user leaving). */
+  sendSession(message: AgentSessionMessage): boolean {
+    return this.send(message);
+  }
+
   private connect(): void {
     if (this.stopped) return;
     const socket = new WebSocket(this.options.wsUrl, { maxPayload: AGENT_MAX_MESSAGE_BYTES, handshakeTimeout: 15_000 });
     this.socket = socket;
     socket.on('open', () => {
-      socket.send(JSON.stringify({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, agentKey: this.options.agentKey, facts: this.options.facts() } satisfies AgentMessage));
+      const facts = this.options.facts();
+      const hello: AgentMessage =
+        'participantKey' in this.options
+          ? { type: 'hello', protocol: AGENT_PROTOCOL_VERSION, participantKey: this.options.participantKey, facts }
+          : { type: 'hello', protocol: AGENT_PROTOCOL_VERSION, agentKey: this.options.agentKey, facts };
+      socket.send(JSON.stringify(hello));
+      if (this.participant) this.becomeReady();
     });
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -175,14 +223,13 @@ export class AgentLink {
   private receive(socket: WebSocket, message: ServerToAgentMessage): void {
     switch (message.type) {
       case 'welcome':
-        this.welcome = message;
-        this.attempt = 0;
         if (this.heartbeat !== null) this.timers.clearInterval(this.heartbeat);
         this.heartbeat = this.timers.setInterval(() => {
           if (this.socket === socket) this.send({ type: 'heartbeat', seq: ++this.seq });
         }, Math.max(100, message.heartbeatIntervalMs));
         this.log('info', `connected as ${JSON.stringify(message.name)} (computer ${message.computerId})`);
         this.options.onWelcome?.(message);
+        if (!this.ready) this.becomeReady();
         return;
       case 'rename':
         this.log('info', `renamed to ${JSON.stringify(message.name)} from the console`);
@@ -192,20 +239,33 @@ export class AgentLink {
         this.log('warn', `server says ${message.code}: ${message.message}`);
         return;
       default:
-        // Session control: this agent takes no sessions yet.
-        this.log('warn', `unexpected message ${message.type}`);
+        if (!this.ready) return this.log('warn', `ignored ${message.type} before the welcome`);
+        this.options.onSession?.(message);
     }
+  }
+
+  private becomeReady(): void {
+    this.ready = true;
+    this.readyAt = Date.now();
+    // A welcome proves the server took the hello; a participant's hello has no answer, only time shows it was taken.
+    if (!this.participant) this.attempt = 0;
+    this.options.onReady?.();
   }
 
   private closed(socket: WebSocket, code: number, reason: string): void {
     if (this.socket !== socket) return;
     this.socket = null;
-    const wasUp = this.welcome !== null;
-    this.welcome = null;
+    const wasUp = this.ready;
+    this.ready = false;
+    if (wasUp && Date.now() - this.readyAt >= STABLE_LINK_MS) this.attempt = 0;
     if (this.heartbeat !== null) this.timers.clearInterval(this.heartbeat);
     this.heartbeat = null;
     if (wasUp) this.options.onDisconnect?.();
     if (this.stopped) return;
+    if (this.participant && (code === AGENT_CLOSE.UNAUTHORIZED || code === AGENT_CLOSE.DISABLED || code === SESSION_CLOSE.NOT_FOUND)) {
+      return this.giveUp({ reason: 'refused', message: `The server refused this support session (${reason || code}): the link or connection ID is no longer valid` });
+    }
+    if (this.participant && code === SESSION_CLOSE.ENDED) return this.giveUp({ reason: 'ended', message: `The support session ended (${reason || code})` });
     switch (code) {
       case AGENT_CLOSE.UNAUTHORIZED:
         return this.giveUp({ reason: 'removed', message: `This computer was removed or its key revoked (${reason || code}): enroll again` });
@@ -245,7 +305,7 @@ export class AgentLink {
 
   private send(message: AgentMessage): boolean {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN || (message.type !== 'hello' && this.welcome === null)) return false;
+    if (!socket || socket.readyState !== WebSocket.OPEN || (message.type !== 'hello' && !this.ready)) return false;
     socket.send(JSON.stringify(message));
     return true;
   }
