@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defaultDataDir, parseAddComputerLink, parseArgs, parseBakedEnrollment, type AgentOptions } from './args';
+import { defaultDataDir, parseAddComputerLink, parseArgs, parseSupportLink, parseBakedEnrollment, type AgentOptions } from './args';
 
 const DEFAULT_DIR = '/home/u/.config/switchboard-agent';
 const ok = (argv: string[]): AgentOptions => {
@@ -15,7 +15,7 @@ const error = (argv: string[]): string => {
 
 describe('parseArgs', () => {
   it('reads the run options with defaults', () => {
-    expect(ok([])).toEqual({ serverUrl: null, dataDir: DEFAULT_DIR, once: false, service: null, setName: null, name: null, screenshotIntervalMs: null, enrollment: null, help: false });
+    expect(ok([])).toEqual({ serverUrl: null, dataDir: DEFAULT_DIR, once: false, service: null, setName: null, name: null, screenshotIntervalMs: null, enrollment: null, support: null, help: false });
     expect(ok(['--server', 'http://sb.example:8080/ignored', '--data-dir', 'rel', '--once', '--name', 'Front desk', '--screenshot-interval=5000'])).toEqual({
       serverUrl: 'http://sb.example:8080',
       dataDir: path.resolve('rel'),
@@ -25,6 +25,7 @@ describe('parseArgs', () => {
       name: 'Front desk',
       screenshotIntervalMs: 5000,
       enrollment: null,
+      support: null,
       help: false,
     });
   });
@@ -86,6 +87,28 @@ describe('parseArgs', () => {
     expect(error(['set-name', 'PC', 'extra'])).toMatch(/Unexpected argument "extra"/);
     // Only as the first word: elsewhere it is a stray argument.
     expect(error(['--once', 'set-name', 'PC'])).toMatch(/Unexpected argument "set-name"/);
+  });
+
+  it('joins a support session by link, the server and a suggested name taken from the link', () => {
+    const token = 'AbCdEfGhIjKlMnOpQrStUv';
+    expect(ok(['--support-link', `https://sb.example/support/${token}?ticket=T-1&name=Ann%20Lee`, '--name', 'Ann'])).toMatchObject({
+      name: 'Ann',
+      support: { kind: 'link', serverUrl: 'https://sb.example', token, suggestedName: 'Ann Lee' },
+    });
+    expect(ok(['/SupportLink', `"http://h:3000/s/${token}"`]).support).toEqual({ kind: 'link', serverUrl: 'http://h:3000', token, suggestedName: null });
+    expect(parseSupportLink(`http://h/add-computer?link=${token}`)).toMatchObject({ error: expect.stringMatching(/not a support link/) });
+    expect(error(['--support-link', 'nonsense'])).toMatch(/not a support link/);
+    expect(error(['--support-link', `https://sb.example/s/${token}`, '--server', 'http://other'])).toMatch(/different servers/);
+    expect(error(['--support-link', `https://sb.example/s/${token}`, '--install'])).toMatch(/takes only --name and --server, not --install/);
+  });
+
+  it('joins a support session by 6-digit connection ID on the given server', () => {
+    expect(ok(['--code', '123 456', '--server', 'sb.example', '--name', 'Bob']).support).toEqual({ kind: 'code', serverUrl: 'http://sb.example', code: '123456' });
+    expect(ok(['/code', '"654321"', '/server', '"https://sb.example"']).support).toEqual({ kind: 'code', serverUrl: 'https://sb.example', code: '654321' });
+    expect(error(['--code', '12345', '--server', 'h'])).toMatch(/6 digits/);
+    expect(error(['--code', '123456'])).toMatch(/--code needs the server/);
+    expect(error(['--code', '123456', '--server', 'h', '--support-link', 'https://h/s/AbCdEfGhIjKlMnOpQrStUv'])).toMatch(/not both/);
+    expect(error(['--code', '123456', '--server', 'h', '--username', 'a', '--password', 'b'])).toMatch(/not --username/);
   });
 
   it('refuses what it does not understand, saying what', () => {

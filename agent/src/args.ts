@@ -1,9 +1,18 @@
 import * as path from 'node:path';
+import { CONNECTION_CODE_PATTERN } from '../../application/contracts/session.protocol';
 
 /** How this run enrolls the computer when it has no key yet. */
 export type Enrollment =
   | { readonly method: 'password' | 'cli'; readonly serverUrl: string; readonly username: string; readonly password: string }
   | { readonly method: 'enrollment-token' | 'add-computer-link'; readonly serverUrl: string; readonly token: string };
+
+/**
+ * An end-user joining one support session (no enrollment, no key kept): by a technician's support
+ * link, or by the 6-digit connection ID the technician read out, on a given server.
+ */
+export type SupportJoin =
+  | { readonly kind: 'link'; readonly serverUrl: string; readonly token: string; readonly suggestedName: string | null }
+  | { readonly kind: 'code'; readonly serverUrl: string; readonly code: string };
 
 export interface AgentOptions {
   /** Server base URL (http[s]://host[:port]); from --server, --link, --relay-url/--relay-port. */
@@ -19,6 +28,8 @@ export interface AgentOptions {
   /** Overrides the interval the server asks for. */
   readonly screenshotIntervalMs: number | null;
   readonly enrollment: Enrollment | null;
+  /** --support-link / --code: join a support session and share this screen until it ends. */
+  readonly support: SupportJoin | null;
   readonly help: boolean;
 }
 
@@ -35,6 +46,11 @@ export const USAGE = `Usage: switchboard-agent [options]
   --screenshot-interval MS     screenshot interval instead of the server's
 
   set-name NAME                rename this computer; a running agent sends the new name to the server
+
+Join a support session (share this screen with a technician until the session ends or Ctrl-C):
+  --support-link URL [--name NAME]              the link the technician sent (https://host/support/...)
+  --code 123456 --server URL [--name NAME]      the 6-digit connection ID the technician gave you
+  /supportlink "URL" /name "NAME"   or   /code "123456" /server "URL" /name "NAME"
 
 Enroll this computer (first run only), one of:
   --server URL --username EMAIL --password PASSWORD
@@ -60,6 +76,9 @@ const ALIASES: Readonly<Record<string, string>> = {
   username: 'username',
   password: 'password',
   link: 'link',
+  'support-link': 'support-link',
+  supportlink: 'support-link',
+  code: 'code',
   'create-computer': 'create-computer',
   createcomputer: 'create-computer',
   'relay-url': 'relay-url',
@@ -108,6 +127,21 @@ export function parseAddComputerLink(raw: string): Parsed<{ serverUrl: string; t
     return { error: `${JSON.stringify(raw)} is not an add-computer link: it has no ?link= token (copy the whole link from the console)` };
   }
   return { serverUrl: url.origin, token };
+}
+
+/** Server, token and suggested name of a support link: `<origin>/support/<token>?ticket=..&name=..` or the short `<origin>/s/<token>`. */
+export function parseSupportLink(raw: string): Parsed<Extract<SupportJoin, { kind: 'link' }>> {
+  const refusal = { error: `${JSON.stringify(raw)} is not a support link (copy the whole link the technician sent)` };
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return refusal;
+  }
+  const match = /^\/(?:support|s)\/([A-Za-z0-9_.~-]{16,256})\/?$/.exec(url.pathname);
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !match) return refusal;
+  const name = url.searchParams.get('name')?.trim() ?? '';
+  return { kind: 'link', serverUrl: url.origin, token: match[1], suggestedName: name !== '' && name.length <= 64 ? name : null };
 }
 
 /** The relay of the seed's command line: HOST or URL, and a port; https on 443 when no scheme is given. */
@@ -200,6 +234,12 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
     serverUrl = s;
   }
   if (flags.has('uninstall') && (link !== undefined || username !== undefined)) return { error: '--uninstall takes no enrollment options' };
+  const support = supportJoin(get('support-link'), get('code'), serverUrl);
+  if (support !== null && 'error' in support) return support;
+  if (support !== null) {
+    const other = ['username', 'link', 'relay-url', 'create-computer', 'install', 'uninstall', 'once', 'screenshot-interval'].find((k) => values.has(k) || flags.has(k));
+    if (other !== undefined) return { error: `Joining a support session takes only --name and --server, not --${other}` };
+  }
   if (link !== undefined) {
     const parsed = parseAddComputerLink(link);
     if ('error' in parsed) return parsed;
@@ -220,8 +260,24 @@ export function parseArgs(argv: readonly string[], defaultDataDir: string): Pars
     name: name ?? null,
     screenshotIntervalMs,
     enrollment,
+    support,
     help: flags.has('help'),
   };
+}
+
+function supportJoin(link: string | undefined, code: string | undefined, serverUrl: string | null): Parsed<SupportJoin> | null {
+  if (link !== undefined && code !== undefined) return { error: 'Join with --support-link or with --code, not both' };
+  if (link !== undefined) {
+    const parsed = parseSupportLink(link);
+    if ('error' in parsed) return parsed;
+    if (serverUrl !== null && serverUrl !== parsed.serverUrl) return { error: '--server and --support-link name different servers' };
+    return parsed;
+  }
+  if (code === undefined) return null;
+  const digits = code.replace(/[\s-]/g, '');
+  if (!CONNECTION_CODE_PATTERN.test(digits)) return { error: `--code ${JSON.stringify(code)}: the connection ID has 6 digits` };
+  if (serverUrl === null) return { error: '--code needs the server too (--server URL, as the technician gave it)' };
+  return { kind: 'code', serverUrl, code: digits };
 }
 
 /**
