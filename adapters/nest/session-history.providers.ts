@@ -4,7 +4,10 @@ import { ListSessionsHandler } from '../../application/session/list-sessions.que
 import { RecordRecordingChunkHandler } from '../../application/session/record-recording-chunk.command';
 import { SessionHistoryHandler } from '../../application/session/session-history.query';
 import { GetRecordingChunkHandler, GetSessionRecordingHandler } from '../../application/session/session-recording.query';
+import { SESSION_RECORDER } from '../../application/session/session-access.port';
+import { BlobSessionRecorder, SESSION_RECORDER_OPTIONS, type SessionRecorderOptions } from '../recording/blob-session-recorder';
 import type { AppInfrastructure } from './infrastructure';
+import { DEFAULT_SESSION_LINK } from './session-link.config';
 
 /** Session history queries, CSV export, recordings (writer and playback). */
 export const SESSION_HISTORY_CONTROLLERS: Type[] = [];
@@ -20,6 +23,13 @@ export const SESSION_HISTORY_HANDLERS: Provider[] = [
   RecordRecordingChunkHandler,
 ];
 
-export function sessionHistoryProviders(_infra: AppInfrastructure): Provider[] {
-  return [...SESSION_HISTORY_HANDLERS];
+/** The queries, and the recorder the node holding a recorded session's agent hands its frames to. */
+export function sessionHistoryProviders(infra: AppInfrastructure): Provider[] {
+  const recorder: SessionRecorderOptions = { chunkMs: (infra.config.sessionLink ?? DEFAULT_SESSION_LINK).recordingChunkMs };
+  return [
+    ...SESSION_HISTORY_HANDLERS,
+    { provide: SESSION_RECORDER_OPTIONS, useValue: recorder },
+    BlobSessionRecorder,
+    { provide: SESSION_RECORDER, useExisting: BlobSessionRecorder },
+  ];
 }
