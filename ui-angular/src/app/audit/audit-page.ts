@@ -10,6 +10,7 @@ import { type Problem, problemOf } from '../auth/problem';
 import { DateTimePipe } from '../date-time/date-time.pipe';
 import { DateTimeService } from '../date-time/date-time.service';
 import { ProblemMessage } from '../shared/problem-message';
+import { saveBlob } from '../shared/save-blob';
 import { AUDIT_PAGE_SIZE, AUDIT_URL, type AuditFilters, NO_AUDIT_FILTERS, auditCsvUrl, auditParams, csvFileName } from './audit-query';
 
 const ACTOR_KINDS = new Set(['user', 'agent', 'system', 'customer', 'operator']);
@@ -22,7 +23,7 @@ const ACTOR_KINDS = new Set(['user', 'agent', 'system', 'customer', 'operator'])
   selector: 'app-audit-page',
   imports: [ReactiveFormsModule, TranslatePipe, DateTimePipe, ProblemMessage],
   templateUrl: './audit-page.html',
-  styleUrl: './audit-page.css',
+  styleUrl: '../shared/table-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AuditPage implements OnInit {
@@ -69,14 +70,7 @@ export class AuditPage implements OnInit {
     event.preventDefault();
     try {
       const response = await firstValueFrom(this.http.get(this.csvUrl(), { responseType: 'blob', observe: 'response' }));
-      const view = this.document.defaultView;
-      if (!response.body || !view?.URL?.createObjectURL) return;
-      const url = view.URL.createObjectURL(response.body);
-      const anchor = this.document.createElement('a');
-      anchor.href = url;
-      anchor.download = csvFileName(response.headers.get('Content-Disposition'));
-      anchor.click();
-      view.setTimeout(() => view.URL.revokeObjectURL(url), 0);
+      if (response.body) saveBlob(this.document, response.body, csvFileName(response.headers.get('Content-Disposition')));
     } catch (error) {
       this.problem.set(problemOf(error));
     }

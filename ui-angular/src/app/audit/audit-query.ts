@@ -1,4 +1,5 @@
 import { startOfDayInZone } from '../date-time/zoned-time';
+import { fileNameOf } from '../shared/save-blob';
 
 export const AUDIT_URL = '/api/audit';
 export const AUDIT_CSV_URL = '/api/audit.csv';
@@ -46,6 +47,5 @@ export function auditCsvUrl(filters: AuditFilters, timeZone: string): string {
 
 /** The file name the server proposes in Content-Disposition, else a plain one. */
 export function csvFileName(contentDisposition: string | null): string {
-  const match = /filename="?([^";]+)"?/i.exec(contentDisposition ?? '');
-  return match?.[1] ?? 'audit.csv';
+  return fileNameOf(contentDisposition, 'audit.csv');
 }

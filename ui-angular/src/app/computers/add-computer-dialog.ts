@@ -7,14 +7,16 @@ import { TranslatePipe } from '@ngx-translate/core';
 import { AuthService } from '../auth/auth.service';
 import { type Problem, problemOf } from '../auth/problem';
 import { DateTimePipe } from '../date-time/date-time.pipe';
+import { copyText } from '../shared/clipboard';
 import { ProblemMessage } from '../shared/problem-message';
+import { saveBlob } from '../shared/save-blob';
+import { shellQuote } from '../shared/shell-quote';
 import { type AddComputerLink, ComputersApi, PLATFORMS } from './computers-api';
 import { Modal } from './modal';
 
 /** The agent's command-line enrollment, as the seed's `/createcomputer` form but with long options. */
 export function createComputerCommand(username: string, host: string, port: string): string {
-  const quote = (value: string): string => (/^[\w.@+-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`);
-  return `switchboard-agent --create-computer --username ${quote(username)} --password <password> --relay-url ${quote(host)} --relay-port ${port}`;
+  return `switchboard-agent --create-computer --username ${shellQuote(username)} --password <password> --relay-url ${shellQuote(host)} --relay-port ${port}`;
 }
 
 /**
@@ -55,7 +57,7 @@ export class AddComputerDialog {
     this.downloading.set(platform);
     try {
       const { blob, fileName } = await this.api.download(platform, this.autoConnect());
-      this.save(blob, fileName);
+      saveBlob(this.document, blob, fileName);
     } catch (error) {
       this.problem.set(problemOf(error));
     } finally {
@@ -77,27 +79,7 @@ export class AddComputerDialog {
   }
 
   protected async copy(what: 'link' | 'cli', text: string): Promise<void> {
-    const clipboard = this.document.defaultView?.navigator.clipboard;
-    try {
-      if (!clipboard) throw new Error('no clipboard');
-      await clipboard.writeText(text);
-    } catch {
-      // No clipboard API (plain http, old browser): select the text so that Ctrl+C copies it.
-      const field = this.document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-copy="${what}"]`);
-      field?.select();
-      if (!this.document.execCommand?.('copy')) return;
-    }
-    this.copied.set(what);
-  }
-
-  private save(blob: Blob, fileName: string): void {
-    const view = this.document.defaultView;
-    if (!view?.URL?.createObjectURL) return;
-    const url = view.URL.createObjectURL(blob);
-    const anchor = this.document.createElement('a');
-    anchor.href = url;
-    anchor.download = fileName;
-    anchor.click();
-    view.setTimeout(() => view.URL.revokeObjectURL(url), 0);
+    const field = this.document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-copy="${what}"]`);
+    if (await copyText(this.document, text, field)) this.copied.set(what);
   }
 }

@@ -5,6 +5,8 @@ import type { ComputerDetailsRow, ComputerListResponse } from '@contracts/comput
 import type { ComputerGroupsView, ListComputersOptions } from '@contracts/computers.contracts';
 import { Observable, firstValueFrom } from 'rxjs';
 
+import { fileNameOf } from '../shared/save-blob';
+
 export const COMPUTERS_URL = '/api/computers';
 export const COMPUTER_GROUPS_URL = '/api/computer-groups';
 export const ADD_COMPUTER_LINK_URL = `${COMPUTERS_URL}/add-computer-link`;
@@ -37,8 +39,7 @@ const groupUrl = (id: string): string => `${COMPUTER_GROUPS_URL}/${encodeURIComp
 
 /** The file name the server proposes in Content-Disposition, else the conventional one. */
 export function downloadFileName(contentDisposition: string | null, platform: AgentPlatform): string {
-  const match = /filename="?([^";]+)"?/i.exec(contentDisposition ?? '');
-  return match?.[1] ?? `switchboard-agent-${platform}.tar.gz`;
+  return fileNameOf(contentDisposition, `switchboard-agent-${platform}.tar.gz`);
 }
 
 /** A refused blob request carries its problem+json as a Blob: read it, so the problem's code can be explained. */
