@@ -63,8 +63,31 @@ export const routes: Routes = [
     canActivate: [signedInGuard],
     loadComponent: () => import('./computers/computers-page').then((m) => m.ComputersPage),
   },
-  comingSoon('sessions', 'nav.sessions'),
-  comingSoon('history', 'nav.history'),
+  {
+    path: 'sessions',
+    title: 'nav.sessions',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./sessions/sessions-page').then((m) => m.SessionsPage),
+  },
+  {
+    path: 'sessions/history',
+    title: 'nav.history',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./sessions/history/session-history-page').then((m) => m.SessionHistoryPage),
+  },
+  { path: 'history', redirectTo: 'sessions/history' },
+  {
+    path: 'sessions/:id/replay',
+    title: 'sessions.replay.title',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./sessions/replay/session-replay-page').then((m) => m.SessionReplayPage),
+  },
+  {
+    // No guard: a guest from a public permalink watches with a viewer token; the page sends others to sign in.
+    path: 'sessions/:id',
+    title: 'sessions.viewer.title',
+    loadComponent: () => import('./sessions/viewer/session-viewer-page').then((m) => m.SessionViewerPage),
+  },
   comingSoon('tickets', 'nav.tickets'),
   comingSoon('settings', 'nav.settings'),
   {
@@ -99,6 +122,27 @@ export const routes: Routes = [
     title: 'computers.addPage.title',
     data: bare,
     loadComponent: () => import('./computers/add-computer-page').then((m) => m.AddComputerPage),
+  },
+
+  // Public: a technician's support link, opened by the end-user (full and short forms).
+  {
+    path: 'support/:token',
+    title: 'support.title',
+    data: bare,
+    loadComponent: () => import('./support/support-page').then((m) => m.SupportPage),
+  },
+  {
+    path: 's/:token',
+    title: 'support.title',
+    data: bare,
+    loadComponent: () => import('./support/support-page').then((m) => m.SupportPage),
+  },
+  // Public: a permalink to a session on one computer (signed in, or a guest with its password).
+  {
+    path: 'p/:accountId/:path',
+    title: 'permalink.title',
+    data: bare,
+    loadComponent: () => import('./support/permalink-page').then((m) => m.PermalinkPage),
   },
 
   // Public: server health, for operators and monitoring.

@@ -9,7 +9,11 @@ import { type ComputerView, isLocalAddress } from './computer-list.model';
 import { OsIcon } from './os-icon';
 import { StatusBadge } from './status-badge';
 
-export type ComputerAction = 'settings' | 'share' | 'favourite' | 'remove';
+/** `connect` opens a session on the computer; `prompt` opens one with a web command prompt at once. */
+export type ComputerAction = 'connect' | 'prompt' | 'settings' | 'share' | 'favourite' | 'remove';
+
+/** A session needs an agent that is (or may come back) online: not on a computer without one, nor a disabled one. */
+const CONNECTABLE = new Set(['online', 'offline', 'limited']);
 
 /** "IP, city, country" with the country named in the console language; "IP, local network" for a private address. */
 export function placeOf(row: Pick<ComputerRow, 'ip' | 'city' | 'country'>, language: string): { parts: string[]; local: boolean } {
@@ -55,7 +59,9 @@ export class ComputerItem {
   protected readonly canFavourite = computed(() => !this.computer().demo);
   protected readonly canSettings = computed(() => !this.computer().demo && (this.computer().canManage || this.computer().owned));
   protected readonly canAdminister = computed(() => !this.computer().demo && this.computer().canAdminister);
-  protected readonly hasActions = computed(() => this.canFavourite() || this.canSettings() || this.canAdminister());
+  /** An offline computer's session waits for its agent. */
+  protected readonly canConnect = computed(() => CONNECTABLE.has(this.computer().status));
+  protected readonly hasActions = computed(() => this.canConnect() || this.canFavourite() || this.canSettings() || this.canAdminister());
 
   protected toggleMenu(): void {
     this.menuOpen.update((open) => !open);

@@ -121,9 +121,10 @@ describe('Computers page', () => {
     expect(rows[1]!.querySelector('[data-testid="computer-last-connection"] time')?.textContent).toBe('Jan 15, 2024, 22:05:00');
     expect(text(rows[4]!, 'computer-last-connection')).toBe('Never connected');
     expect(rows[5]!.textContent).toContain('Access until Jan 11, 2024');
-    const connect = byTestId<HTMLButtonElement>(rows[1]!, 'computer-connect');
-    expect(connect.disabled).toBe(true);
-    expect(connect.parentElement!.title).toBe('Available with remote sessions');
+    // Online, offline (the session waits for the agent) and limited computers connect; without an agent, or disabled, they cannot.
+    const connectable = rows.map((row) => !byTestId<HTMLButtonElement>(row, 'computer-connect').disabled);
+    expect(connectable).toEqual([true, true, true, false, false, true]);
+    expect(byTestId(rows[3]!, 'computer-connect').parentElement!.title).toBe('A session needs the agent installed and the computer enabled');
   });
 
   it('asks the server for another sort and grouping, and titles the sections it returns', async () => {

@@ -1,10 +1,13 @@
 import { CdkDrag, CdkDragPlaceholder, CdkDragPreview, CdkDropList, CdkDropListGroup } from '@angular/cdk/drag-drop';
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
+import { Router } from '@angular/router';
 import type { ComputerRow } from '@contracts/computers-live.contracts';
 import type { ComputerGroupingView, ComputerSortView } from '@contracts/computers.contracts';
 import { TranslatePipe } from '@ngx-translate/core';
 
 import { type Problem, problemOf } from '../auth/problem';
+import { SessionsApi } from '../sessions/sessions-api';
+import type { ViewerNavigationState } from '../sessions/viewer/viewer-navigation';
 import { ProblemMessage } from '../shared/problem-message';
 import { AddComputerDialog } from './add-computer-dialog';
 import { type ComputerAction, ComputerItem } from './computer-item';
@@ -52,6 +55,8 @@ type Dialog =
 export class ComputersPage implements OnInit {
   protected readonly store = inject(ComputersStore);
   private readonly api = inject(ComputersApi);
+  private readonly sessions = inject(SessionsApi);
+  private readonly router = inject(Router);
 
   protected readonly sorts = SORTS;
   protected readonly groupings = GROUPINGS;
@@ -107,10 +112,29 @@ export class ComputersPage implements OnInit {
       case 'favourite':
         void this.run(() => this.api.setFavourite(computer.id, !computer.favourite));
         return;
+      case 'connect':
+      case 'prompt':
+        void this.openSession(computer, action === 'prompt');
+        return;
       default: {
         const unknown: never = action;
         throw new Error(`Unknown action ${JSON.stringify(unknown)}`);
       }
+    }
+  }
+
+  /** One click: a session on the computer (it waits if the agent is offline), then the viewer; a prompt opens there at once if asked. */
+  private async openSession(computer: ComputerRow, openPrompt: boolean): Promise<void> {
+    if (this.busy()) return;
+    this.busy.set(true);
+    try {
+      const { sessionId } = await this.sessions.open(computer.id);
+      const state: ViewerNavigationState = openPrompt ? { openPrompt: true } : {};
+      await this.router.navigate(['/sessions', sessionId], { state });
+    } catch (error) {
+      this.problem.set(problemOf(error));
+    } finally {
+      this.busy.set(false);
     }
   }
 

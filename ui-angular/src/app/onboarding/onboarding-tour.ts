@@ -5,7 +5,7 @@ import { AuthService } from '../auth/auth.service';
 
 export interface TourStep {
   readonly key: string;
-  /** Menu entries (nav paths) the step points at; 'user-menu' is the bottom-left menu. */
+  /** Menu entries (nav item ids) the step points at; 'user-menu' is the bottom-left menu. */
   readonly targets: readonly string[];
 }
 

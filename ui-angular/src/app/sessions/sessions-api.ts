@@ -1,0 +1,195 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable, firstValueFrom } from 'rxjs';
+
+export const SESSIONS_URL = '/api/sessions';
+export const SESSION_LINKS_URL = `${SESSIONS_URL}/links`;
+export const SESSION_CODES_URL = `${SESSIONS_URL}/codes`;
+export const SESSION_HISTORY_URL = `${SESSIONS_URL}/history`;
+export const SESSION_HISTORY_CSV_URL = `${SESSIONS_URL}/history.csv`;
+export const SESSION_RECORDING_SETTING_URL = '/api/account/session-recording';
+export const ACCOUNT_URL = '/api/account';
+export const SUPPORT_LINKS_URL = '/api/support/links';
+export const PERMALINK_PAGES_URL = '/api/p';
+
+export const sessionUrl = (id: string): string => `${SESSIONS_URL}/${encodeURIComponent(id)}`;
+
+/** Where a session came from (domain/session SessionSource: the console only shares contracts, so it is spelled here). */
+export type SessionSource = 'console' | 'link' | 'connection-id' | 'permalink' | 'mobile';
+export const SESSION_SOURCES: readonly SessionSource[] = ['console', 'link', 'connection-id', 'permalink', 'mobile'];
+export type SessionStatus = 'waiting' | 'active' | 'ended';
+/** Why a session ended (domain/session SessionEndReason); anything else is shown as the server says it. */
+export const END_REASONS: readonly string[] = ['technician', 'end-user', 'admin', 'agent-lost', 'expired'];
+
+/** One session, as the `session-history` read model serves it (`GET /api/sessions`, the history and one session). */
+export interface SessionRow {
+  readonly id: string;
+  readonly source: SessionSource;
+  readonly status: SessionStatus;
+  readonly openedAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly computerId: string | null;
+  readonly computerName: string | null;
+  readonly ownerUserId: string;
+  readonly ownerName: string;
+  readonly technicians: readonly { readonly userId: string; readonly displayName: string }[];
+  readonly endUsers: readonly { readonly participantId: string; readonly name: string; readonly present: boolean }[];
+  readonly sharer: string | null;
+  readonly ticket: string | null;
+  readonly endUserName: string | null;
+  readonly endReason: string | null;
+  readonly commandLineCount: number;
+  readonly recordingChunks: number;
+  readonly expiresAt: string | null;
+}
+
+export interface SessionDetails extends SessionRow {
+  readonly commandLines: readonly { readonly promptId: string; readonly byUserId: string; readonly line: string; readonly at: string }[];
+}
+
+export type SessionScope = 'mine' | 'all';
+
+export interface SessionHistoryPage {
+  readonly items: readonly SessionRow[];
+  readonly next: string | null;
+}
+
+export interface SupportLinkRequest {
+  readonly ticket?: string;
+  readonly endUserName?: string;
+  readonly shorten?: boolean;
+  readonly email?: string;
+}
+
+export interface SupportLinkCreated {
+  readonly sessionId: string;
+  readonly url: string;
+  readonly shortUrl: string | null;
+  readonly expiresAt: string;
+  readonly emailed: boolean;
+}
+
+export interface ConnectionCodeIssued {
+  readonly sessionId: string;
+  readonly code: string;
+  readonly expiresAt: string;
+}
+
+/** `GET /api/support/links/:token`, the end-user's page. */
+export interface SupportLinkView {
+  readonly technicianName: string;
+  readonly ticket: string | null;
+  readonly endUserName: string | null;
+  readonly expiresAt: string;
+  readonly state: 'open' | 'ended' | 'expired';
+}
+
+/** `GET /api/p/:accountId/:path`. */
+export interface PermalinkView {
+  readonly computerName: string;
+  readonly public: boolean;
+  readonly needsPassword: boolean;
+}
+
+/** `POST /api/p/:accountId/:path/open`: a guest gets a viewer token bound to the session. */
+export interface PermalinkOpened {
+  readonly sessionId: string;
+  readonly viewerToken: string | null;
+}
+
+export interface RecordingChunkView {
+  readonly chunk: number;
+  readonly from: string;
+  readonly to: string;
+  readonly frames: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface RecordingView {
+  readonly chunks: readonly RecordingChunkView[];
+  readonly events: readonly { readonly type: string; readonly at: string; readonly summary: string }[];
+}
+
+/** History filters as the server takes them (days already turned into instants). */
+export interface HistoryParams {
+  readonly computerId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly technicianId?: string;
+  readonly source?: string;
+}
+
+/** The sessions REST API (adapters/http sessions and history) as the console calls it; the interceptor adds the bearer token. */
+@Injectable({ providedIn: 'root' })
+export class SessionsApi {
+  private readonly http = inject(HttpClient);
+
+  /** One-click on a computer (console source); the session waits for the agent if it is offline. */
+  open(computerId: string): Promise<{ sessionId: string }> {
+    return firstValueFrom(this.http.post<{ sessionId: string }>(SESSIONS_URL, { computerId }));
+  }
+
+  createLink(request: SupportLinkRequest): Promise<SupportLinkCreated> {
+    return firstValueFrom(this.http.post<SupportLinkCreated>(SESSION_LINKS_URL, request));
+  }
+
+  issueCode(): Promise<ConnectionCodeIssued> {
+    return firstValueFrom(this.http.post<ConnectionCodeIssued>(SESSION_CODES_URL, {}));
+  }
+
+  /** Available connections and active sessions. */
+  available(scope: SessionScope): Observable<{ items: readonly SessionRow[] }> {
+    return this.http.get<{ items: readonly SessionRow[] }>(SESSIONS_URL, { params: { status: 'waiting,active', scope } });
+  }
+
+  get(id: string): Promise<SessionDetails> {
+    return firstValueFrom(this.http.get<SessionDetails>(sessionUrl(id)));
+  }
+
+  history(params: HistoryParams & { limit: number; after?: string }): Promise<SessionHistoryPage> {
+    return firstValueFrom(this.http.get<SessionHistoryPage>(SESSION_HISTORY_URL, { params: { ...params, limit: String(params.limit) } }));
+  }
+
+  terminate(id: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(sessionUrl(id)));
+  }
+
+  recording(id: string): Promise<RecordingView> {
+    return firstValueFrom(this.http.get<RecordingView>(`${sessionUrl(id)}/recording`));
+  }
+
+  recordingChunk(id: string, chunk: number): Promise<ArrayBuffer> {
+    return firstValueFrom(this.http.get(`${sessionUrl(id)}/recording/${chunk}`, { responseType: 'arraybuffer' }));
+  }
+
+  /** The account's recording setting; null when the server does not say. */
+  async recordingSetting(): Promise<boolean | null> {
+    const account = await firstValueFrom(this.http.get<{ sessionRecording?: unknown }>(ACCOUNT_URL));
+    return typeof account.sessionRecording === 'boolean' ? account.sessionRecording : null;
+  }
+
+  setRecording(enabled: boolean): Promise<unknown> {
+    return firstValueFrom(this.http.put(SESSION_RECORDING_SETTING_URL, { enabled }));
+  }
+
+  supportLink(token: string): Promise<SupportLinkView> {
+    return firstValueFrom(this.http.get<SupportLinkView>(`${SUPPORT_LINKS_URL}/${encodeURIComponent(token)}`));
+  }
+
+  permalink(accountId: string, path: string): Promise<PermalinkView> {
+    return firstValueFrom(this.http.get<PermalinkView>(permalinkUrl(accountId, path)));
+  }
+
+  /** Opens a permalink's session: a signed-in user of the account by their token (the interceptor's), a guest by the password. */
+  openPermalink(accountId: string, path: string, password: string | null): Promise<PermalinkOpened> {
+    const body = password === null ? {} : { password };
+    return firstValueFrom(this.http.post<PermalinkOpened>(`${permalinkUrl(accountId, path)}/open`, body));
+  }
+}
+
+function permalinkUrl(accountId: string, path: string): string {
+  return `${PERMALINK_PAGES_URL}/${encodeURIComponent(accountId)}/${encodeURIComponent(path)}`;
+}
