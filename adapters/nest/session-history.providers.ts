@@ -6,11 +6,13 @@ import { SessionHistoryHandler } from '../../application/session/session-history
 import { GetRecordingChunkHandler, GetSessionRecordingHandler } from '../../application/session/session-recording.query';
 import { SESSION_RECORDER } from '../../application/session/session-access.port';
 import { BlobSessionRecorder, SESSION_RECORDER_OPTIONS, type SessionRecorderOptions } from '../recording/blob-session-recorder';
+import { SessionHistoryController } from '../http/sessions/history.controller';
+import { SessionRecordingController } from '../http/sessions/recording.controller';
 import type { AppInfrastructure } from './infrastructure';
 import { DEFAULT_SESSION_LINK } from './session-link.config';
 
 /** Session history queries, CSV export, recordings (writer and playback). */
-export const SESSION_HISTORY_CONTROLLERS: Type[] = [];
+export const SESSION_HISTORY_CONTROLLERS: Type[] = [SessionRecordingController, SessionHistoryController];
 
 /** The use cases behind them, for the app and for the harness of their specs. */
 export const SESSION_HISTORY_HANDLERS: Provider[] = [
