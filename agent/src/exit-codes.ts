@@ -11,6 +11,8 @@ export const EXIT = {
   UPDATE_REQUIRED: 5,
   /** The key file can be written by other users, so it cannot be trusted. */
   UNSAFE_KEY_FILE: 6,
+  /** The server refused to let this agent into a support session (unknown, expired or used link or connection ID; too many attempts). */
+  SESSION_REFUSED: 7,
 } as const;
 
 /** Restarting after these cannot help, a person must act: the service definitions say not to. */

@@ -6,12 +6,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { parseAgentMessage, type AgentMessage, type EnrollRequest } from '../../application/contracts/agent.protocol';
+import { decodeFrame, FRAME_KIND, type DecodedFrame, type SupportJoinRequest } from '../../application/contracts/session.protocol';
 import { writeKeyFile } from './key-file';
 import { EXIT, run, type AgentHost, type AgentIo } from './main';
 import type { AgentOs, ServiceSpec } from './os/agent-os';
 import { readSettings } from './settings-file';
 
 const KEY = 'c-7.AbCdEfGhIjKlMnOpQrStUvWx';
+const SESSION = 'sess-0123456789abcdef';
+const PARTICIPANT_KEY = 'pk.AbCdEfGhIjKlMnOpQrStUvWxYz';
 
 async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -27,6 +30,10 @@ async function until<T>(check: () => T | undefined | false | Promise<T | undefin
 class StandInServer {
   readonly messages: AgentMessage[] = [];
   readonly enrollments: EnrollRequest[] = [];
+  readonly joins: SupportJoinRequest[] = [];
+  readonly frames: DecodedFrame[] = [];
+  /** The answer to POST /api/support/join (the wsUrl is filled in). */
+  joinAnswer: { status: number; body: Record<string, unknown> } = { status: 201, body: { sessionId: SESSION, participantId: 'part-0001', participantKey: PARTICIPANT_KEY } };
   readonly sockets: WebSocket[] = [];
   private constructor(
     private readonly server: http.Server,
@@ -34,11 +41,18 @@ class StandInServer {
   ) {
     wss.on('connection', (socket) => {
       this.sockets.push(socket);
-      socket.on('message', (data) => {
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) {
+          const frame = decodeFrame(data as Buffer);
+          if ('error' in frame) throw new Error(frame.error);
+          this.frames.push(frame);
+          return;
+        }
         const parsed = parseAgentMessage(data.toString());
         if ('error' in parsed) throw new Error(parsed.error);
         this.messages.push(parsed);
-        if (parsed.type === 'hello') {
+        // A participant's hello has no welcome: it is in one session, not a computer of the account.
+        if (parsed.type === 'hello' && 'agentKey' in parsed) {
           socket.send(
             JSON.stringify({ type: 'welcome', protocol: 1, computerId: 'c-7', name: 'Server name', heartbeatIntervalMs: 60_000, screenshotIntervalMs: 60_000, screenshotUrl: `${this.url}/api/agent/screenshot` }),
           );
@@ -53,6 +67,12 @@ class StandInServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (req.url === '/api/support/join' && self) {
+          self.joins.push(JSON.parse(Buffer.concat(chunks).toString()) as SupportJoinRequest);
+          const { status, body } = self.joinAnswer;
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 201 ? { ...body, wsUrl: `${self.url.replace('http', 'ws')}/agent` } : body));
+          return;
+        }
         if (req.url === '/api/agent/enroll') {
           self?.enrollments.push(JSON.parse(Buffer.concat(chunks).toString()) as EnrollRequest);
           res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ computerId: 'c-7', agentKey: KEY, name: 'Enrolled PC', wsUrl: `${self?.url.replace('http', 'ws')}/agent` }));
@@ -199,6 +219,60 @@ describe('switchboard-agent run()', () => {
     expect(await run(['--data-dir', dir], io, new EventEmitter(), host)).toBe(EXIT.UNSAFE_KEY_FILE);
     expect(err.join('\n')).toMatch(/can be written by other users \(mode 646\).*chmod 600/);
     expect(server.messages).toEqual([]);
+  });
+
+  it('takes a session from the console on its own link: screen frames, a prompt, and the end', async () => {
+    await enrolled();
+    const signals = new EventEmitter();
+    const running = run(['--data-dir', dir], io, signals, host);
+    await until(() => server.of('hello')[0], 'hello');
+    const socket = server.sockets[0];
+    socket.send(JSON.stringify({ type: 'session-start', sessionId: SESSION, maxFps: 10, quality: 60 }));
+    const frame = await until(() => server.frames.find((f) => f.kind === FRAME_KIND.SCREEN), 'a screen frame');
+    expect(frame.header).toMatchObject({ s: SESSION, q: 0, k: true });
+    socket.send(JSON.stringify({ type: 'prompt-open', sessionId: SESSION, promptId: 'p1', cols: 80, rows: 24 }));
+    socket.send(JSON.stringify({ type: 'prompt-data', sessionId: SESSION, promptId: 'p1', data: 'exit 5\r' }));
+    expect(await until(() => server.of('prompt-exit')[0], 'the prompt exit')).toEqual({ type: 'prompt-exit', sessionId: SESSION, promptId: 'p1', code: 5 });
+    socket.send(JSON.stringify({ type: 'session-end', sessionId: SESSION, reason: 'technician' }));
+    await until(() => out.some((l) => l.includes(`session ${SESSION} ended (technician)`)), 'the end in the log');
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(EXIT.OK);
+  });
+
+  describe('support sessions (end-user, no enrollment)', () => {
+    it('joins by connection ID, shares the screen, and exits 0 when the session ends', async () => {
+      const running = run(['--code', '123456', '--server', server.url, '--name', 'Ann'], io, new EventEmitter(), host);
+      const hello = await until(() => server.of('hello')[0], 'hello');
+      expect(server.joins).toEqual([{ code: '123456', name: 'Ann', facts: { hostname: os.hostname(), platform: 'linux' } }]);
+      expect(hello).toMatchObject({ participantKey: PARTICIPANT_KEY, facts: { installed: false } });
+      server.sockets[0].send(JSON.stringify({ type: 'session-start', sessionId: SESSION, maxFps: 10, quality: 60 }));
+      await until(() => server.frames.find((f) => f.kind === FRAME_KIND.SCREEN), 'a screen frame');
+      server.sockets[0].send(JSON.stringify({ type: 'session-end', sessionId: SESSION, reason: 'technician' }));
+      expect(await running).toBe(EXIT.OK);
+      expect(out.join('\n')).toContain('The support session ended (technician)');
+      await expect(fs.readdir(dir)).resolves.toEqual([]);
+    });
+
+    it('leaves the session on Ctrl-C', async () => {
+      const signals = new EventEmitter();
+      const token = 'AbCdEfGhIjKlMnOpQrStUv';
+      const running = run(['--support-link', `${server.url}/support/${token}?ticket=T-9&name=Bob%20B`], io, signals, host);
+      await until(() => server.of('hello')[0], 'hello');
+      expect(server.joins[0]).toMatchObject({ link: token, name: 'Bob B' });
+      signals.emit('SIGINT', 'SIGINT');
+      expect(await running).toBe(EXIT.OK);
+      expect(server.of('session-leave')).toEqual([{ type: 'session-leave', sessionId: SESSION }]);
+    });
+
+    it('says clearly that a connection ID expired or was used, and exits 7', async () => {
+      server.joinAnswer = { status: 410, body: { code: 'CONNECTION_CODE_USED', detail: 'This connection ID was already used' } };
+      expect(await run(['--code', '654321', '--server', server.url], io, new EventEmitter(), host)).toBe(EXIT.SESSION_REFUSED);
+      expect(err.join('\n')).toMatch(/the connection ID 654321 has expired or was already used: ask the technician for a new one \(410 CONNECTION_CODE_USED: This connection ID was already used\)/);
+      server.joinAnswer = { status: 404, body: { code: 'NOT_FOUND', detail: 'Unknown support link' } };
+      expect(await run(['--support-link', `${server.url}/s/AbCdEfGhIjKlMnOpQrStUv`], io, new EventEmitter(), host)).toBe(EXIT.SESSION_REFUSED);
+      expect(err.join('\n')).toMatch(/This support link is unknown/);
+      expect(server.of('hello')).toEqual([]);
+    });
   });
 
   it('says so on a platform the protocol does not know', async () => {

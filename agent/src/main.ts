@@ -10,6 +10,10 @@ import type { AgentOs } from './os/agent-os';
 import { osFor } from './os/current-os';
 import { chooseScreenSource } from './screen/choose-screen';
 import { ScreenshotUploader } from './screen/screenshot-uploader';
+import { postJson, ServerRefusal } from './server-request';
+import { chooseInput } from './session/input';
+import { SessionManager } from './session/session-manager';
+import { runSupportSession } from './session/support-session';
 import { readSettings, watchSettings, writeSettings } from './settings-file';
 import { AGENT_VERSION } from './version';
 
@@ -53,33 +57,8 @@ export async function enroll(enrollment: Enrollment, facts: AgentFacts, name: st
       : { method: enrollment.method, username: enrollment.username, password: enrollment.password };
   // `cli` is the password method as the seed's command line names it: the server accepts it beside EnrollRequest's methods.
   const body: Omit<EnrollRequest, 'method'> & { readonly method: string } = { ...credentials, facts, ...(name ? { name } : {}) };
-  let res: Response;
-  try {
-    res = await fetch(`${enrollment.serverUrl}/api/agent/enroll`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`Could not reach the server at ${enrollment.serverUrl}: ${cause ?? (error as Error).message}`);
-  }
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // Not JSON: a proxy's page, or not a Switchboard server at all.
-  }
-  if (res.status !== 201 && res.status !== 200) {
-    const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
-    let detail = typeof json.detail === 'string' ? json.detail : typeof json.title === 'string' ? json.title : text.slice(0, 200) || res.statusText;
-    if (Array.isArray(json.errors)) detail += ` (${json.errors.join('; ')})`;
-    const retryAfter = res.headers.get('retry-after');
-    if (res.status === 429 && retryAfter) detail += ` Try again in ${retryAfter} s.`;
-    throw new EnrollmentRefused(res.status, code, detail);
-  }
+  const json = await postJson(enrollment.serverUrl, '/api/agent/enroll', body);
+  if (json instanceof ServerRefusal) throw new EnrollmentRefused(json.status, json.code, json.detail);
   if (typeof json.computerId !== 'string' || typeof json.agentKey !== 'string' || typeof json.name !== 'string') {
     throw new Error(`The server at ${enrollment.serverUrl} answered the enrollment with something that is not an EnrollResponse`);
   }
@@ -161,6 +140,10 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
     io.out(USAGE);
     return EXIT.OK;
   }
+  const log = (level: Level, message: string) => (level === 'info' ? io.out : io.err)(`${new Date().toISOString()} ${level} ${message}`);
+  if (options.support !== null) {
+    return runSupportSession({ join: options.support, name: options.name, out: io.out, err: io.err, log, signals, env: process.env, platform: process.platform });
+  }
   if (options.setName !== null) {
     // The running agent watches this file and sends the name; an agent that is not running sends it at its next start.
     await writeSettings(options.dataDir, { name: options.setName, pending: true });
@@ -181,7 +164,6 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
       return EXIT.FAILED;
     }
   }
-  const log = (level: Level, message: string) => (level === 'info' ? io.out : io.err)(`${new Date().toISOString()} ${level} ${message}`);
   // Undefined: the user running the agent stands in (a run in the foreground); null: nobody at the console.
   const lookUpUser = async (): Promise<string | null | undefined> => (await agentOs.loggedInUser().catch(() => null)) ?? (options.once ? undefined : null);
   let consoleUser = await lookUpUser();
@@ -250,7 +232,16 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
     storeName(settings.name);
     await writeSettings(options.dataDir, { name: settings.name, pending: false }).catch((error: Error) => log('warn', `could not update the settings: ${error.message}`));
   };
-  const link = new AgentLink({
+  // Sessions opened from the console on this computer (one click, permalinks): the server sends session-start on this link.
+  const sessions: SessionManager = new SessionManager({
+    capture: () => screen.captureRaw(),
+    input: chooseInput(process.env, process.platform, log),
+    sendFrame: (frame) => link.sendFrame(frame),
+    sendMessage: (message) => link.sendSession(message),
+    backlog: () => link.bufferedAmount,
+    log,
+  });
+  const link: AgentLink = new AgentLink({
     wsUrl: wsUrlOf(key.serverUrl),
     agentKey: key.agentKey,
     facts,
@@ -265,7 +256,11 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
       // The console's name replaces the local setting, so that an older setting cannot undo it later.
       void writeSettings(options.dataDir, { name, pending: false }).catch((error: Error) => log('warn', `could not update the settings: ${error.message}`));
     },
-    onDisconnect: () => uploader.stop(),
+    onSession: (message) => sessions.handle(message),
+    onDisconnect: () => {
+      uploader.stop();
+      sessions.pauseStreams();
+    },
     onStop: (stop: LinkStop) => {
       uploader.stop();
       if (stop.reason === 'removed') {
@@ -301,6 +296,7 @@ export async function run(argv: readonly string[], io: AgentIo = STD_IO, signals
   stopWatching();
   clearInterval(userTimer);
   uploader.stop();
+  await sessions.closeAll();
   await link.stop();
   return code;
 }
