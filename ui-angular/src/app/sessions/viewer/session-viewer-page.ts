@@ -1,4 +1,4 @@
-import { DOCUMENT } from '@angular/common';
+import { Location } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -72,7 +72,7 @@ export class SessionViewerPage {
   private readonly router = inject(Router);
   private readonly consoleSocket = inject(ConsoleSocketService);
   private readonly decodeTile = inject(TILE_DECODER);
-  private readonly document = inject(DOCUMENT);
+  private readonly location = inject(Location);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly link = inject(SessionConnection);
 
@@ -116,7 +116,8 @@ export class SessionViewerPage {
   }
 
   protected async start(): Promise<void> {
-    const state = (this.document.defaultView?.history.state ?? {}) as ViewerNavigationState;
+    // The navigation's state, kept in the history entry: a reload keeps a guest's token and leaves it out of the address.
+    const state = (this.location.getState() ?? {}) as ViewerNavigationState;
     const guestToken = state.viewerToken ?? this.viewerToken();
     await this.auth.ready();
     if (!guestToken && !this.auth.signedIn()) {
