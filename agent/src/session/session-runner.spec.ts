@@ -51,7 +51,7 @@ class CountingScreen {
   };
 }
 
-function setUp(over: { maxFps?: number; quality?: number } = {}) {
+function setUp(over: { maxFps?: number; quality?: number; linkUp?: () => boolean } = {}) {
   const clock = new ManualClock();
   const screen = new CountingScreen();
   const sent: ScreenFrameHeader[] = [];
@@ -62,6 +62,7 @@ function setUp(over: { maxFps?: number; quality?: number } = {}) {
     quality: over.quality ?? 70,
     capture: screen.capture,
     send: (bytes) => {
+      if (over.linkUp && !over.linkUp()) return false;
       const frame = decodeFrame(bytes);
       if ('error' in frame) throw new Error(frame.error);
       sent.push(frame.header as ScreenFrameHeader);
@@ -163,6 +164,22 @@ describe('SessionRunner', () => {
     await ackAll(1);
     await advance(100);
     expect(sent[2]).toMatchObject({ k: true, tiles: [{ x: 0, y: 0, w: 128, h: 64 }] });
+  });
+
+  it('sends a keyframe after a frame was lost on a link that was down', async () => {
+    let up = true;
+    const { runner, sent, advance, ackAll } = setUp({ linkUp: () => up });
+    runner.start();
+    await advance(0);
+    await ackAll(1);
+    up = false;
+    await advance(100);
+    up = true;
+    await advance(100);
+    expect(sent.map((h) => [h.q, h.k])).toEqual([
+      [0, true],
+      [1, true],
+    ]);
   });
 
   it('stops capturing when stopped', async () => {
