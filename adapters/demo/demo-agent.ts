@@ -6,8 +6,11 @@ import {
   type AgentFacts,
   type ServerToAgentMessage,
 } from '../../application/contracts/agent.protocol';
+import { encodeFrame, FRAME_KIND, type SessionToAgentMessage } from '../../application/contracts/session.protocol';
 import type { Clock } from '../../application/ports/clock.port';
+import { DemoPrompt } from './demo-prompt';
 import { renderDemoScreen } from './demo-screen';
+import { DemoSession } from './demo-session';
 
 export interface DemoAgentOptions {
   /** ws://host:port/agent of this very server. */
@@ -22,6 +25,12 @@ export interface DemoAgentOptions {
 
 const MAX_RETRY_MS = 30_000;
 
+/** A session the demo computer takes part in: its live screen and its toy prompts. */
+interface DemoSessionState {
+  readonly screen: DemoSession;
+  readonly prompts: Map<string, DemoPrompt>;
+}
+
 /**
  * The built-in agent of the demo computer: it speaks the real protocol over a real socket to its own
  * server (hello, heartbeats, a synthetic screenshot every interval over HTTP), so the demo shows
@@ -35,6 +44,7 @@ export class DemoAgent {
   private name = 'Demo computer';
   private seq = 0;
   private retryMs: number;
+  private readonly sessions = new Map<string, DemoSessionState>();
   /** Resolves with each welcome: for tests and for knowing the link is up. */
   private welcomed: ((message: Extract<ServerToAgentMessage, { type: 'welcome' }>) => void)[] = [];
 
@@ -55,6 +65,7 @@ export class DemoAgent {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    this.endSessions();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const socket = this.socket;
@@ -82,6 +93,8 @@ export class DemoAgent {
     socket.on('error', () => undefined);
     socket.on('close', (code) => {
       this.clearTimers();
+      // The server tells each session it lost the agent; a start after the reconnection resumes it.
+      this.endSessions();
       if (this.socket === socket) this.socket = null;
       if (this.stopped) return;
       if (code === AGENT_CLOSE.UNAUTHORIZED || code === AGENT_CLOSE.UNSUPPORTED_VERSION) {
@@ -112,9 +125,93 @@ export class DemoAgent {
         this.options.log('warn', `demo agent: server says ${message.code}: ${message.message}`);
         return;
       default:
-        // Session control: the demo computer does not take sessions yet.
-        this.options.log('warn', `demo agent: unexpected ${message.type}`);
+        this.session(socket, message);
     }
+  }
+
+  /** Session control: a live synthetic screen, input drawn on it, toy prompts. */
+  private session(socket: WebSocket, message: SessionToAgentMessage): void {
+    const { sessionId } = message;
+    const current = this.sessions.get(sessionId);
+    switch (message.type) {
+      case 'session-start': {
+        const session = current ?? this.newSession(socket, message);
+        session.screen.requestKeyframe();
+        session.screen.start();
+        return;
+      }
+      case 'session-stop':
+        current?.screen.stop();
+        return;
+      case 'session-end':
+        current?.screen.stop();
+        this.sessions.delete(sessionId);
+        return;
+      case 'input':
+        current?.screen.input(message.events);
+        return;
+      case 'ack':
+        current?.screen.ack(message.seq);
+        return;
+      case 'keyframe':
+        current?.screen.requestKeyframe();
+        return;
+      case 'prompt-open': {
+        if (!current || current.prompts.has(message.promptId)) return;
+        const { promptId } = message;
+        const prompt = new DemoPrompt(
+          (text) => this.sendBinary(socket, encodeFrame(FRAME_KIND.PROMPT_OUTPUT, { s: sessionId, p: promptId }, Buffer.from(text, 'utf8'))),
+          (code) => {
+            current.prompts.delete(promptId);
+            this.send(socket, { type: 'prompt-exit', sessionId, promptId, code });
+          },
+          () => new Date(this.options.clock.now()),
+        );
+        current.prompts.set(promptId, prompt);
+        prompt.open();
+        return;
+      }
+      case 'prompt-data':
+        current?.prompts.get(message.promptId)?.type(message.data);
+        return;
+      case 'prompt-resize':
+        return;
+      case 'prompt-close':
+        current?.prompts.delete(message.promptId);
+        return;
+      default: {
+        const unknown: never = message;
+        this.options.log('warn', `demo agent: unexpected ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private newSession(socket: WebSocket, start: Extract<SessionToAgentMessage, { type: 'session-start' }>): DemoSessionState {
+    const session: DemoSessionState = {
+      screen: new DemoSession({
+        sessionId: start.sessionId,
+        name: () => this.name,
+        maxFps: start.maxFps,
+        quality: start.quality,
+        now: () => new Date(this.options.clock.now()),
+        send: (frame) => this.sendBinary(socket, frame),
+        log: (text) => this.options.log('warn', text),
+      }),
+      prompts: new Map(),
+    };
+    this.sessions.set(start.sessionId, session);
+    return session;
+  }
+
+  private endSessions(): void {
+    for (const session of this.sessions.values()) session.screen.stop();
+    this.sessions.clear();
+  }
+
+  private sendBinary(socket: WebSocket, frame: Uint8Array): boolean {
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(frame);
+    return true;
   }
 
   private every(ms: number, run: () => void): void {
