@@ -20,10 +20,14 @@ export interface Session {
   readonly sessionId: string;
   readonly accountId: string;
   readonly ownerUserId: string;
+  readonly ownerName: string;
   readonly source: SessionSource;
   readonly computerId: string | null;
   readonly computerAccountId: string | null;
   readonly computerName: string | null;
+  readonly ticket: string | null;
+  readonly endUserName: string | null;
+  readonly openedAt: string;
   readonly expiresAt: string | null;
   readonly recording: boolean;
   readonly permalinkPath: string | null;
@@ -63,10 +67,14 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
         sessionId: d.sessionId,
         accountId: d.accountId,
         ownerUserId: d.ownerUserId,
+        ownerName: d.ownerName,
         source: d.source,
         computerId: d.computerId,
         computerAccountId: d.computerAccountId,
         computerName: d.computerName,
+        ticket: d.ticket,
+        endUserName: d.endUserName,
+        openedAt: d.openedAt,
         expiresAt: d.expiresAt,
         recording: d.recording,
         permalinkPath: d.permalinkPath,

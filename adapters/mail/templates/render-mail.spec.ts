@@ -15,6 +15,7 @@ const SAMPLES: { readonly [N in keyof MailTemplateParams]: MailTemplateParams[N]
     changedAt: '2026-05-06T07:08:09.000Z',
     recoveryPageUrl: 'https://switchboard.test/auth/recovery',
   },
+  'support-link': { email: 'ann@example.com', technicianName: 'Tom <Tech>', url: 'https://switchboard.test/s/Zm9vYmFyYmF6cXV4cXV1eA', ticket: 'T-42' },
 };
 
 function render<N extends keyof MailTemplateParams>(name: N, language: string | undefined, params?: Partial<MailTemplateParams[N]>) {

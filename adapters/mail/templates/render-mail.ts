@@ -2,12 +2,14 @@ import { MAIL_CHROME, type MailBlock, type MailLanguage, type MailTemplate, reso
 import { passwordChangedTemplate, type PasswordChangedParams } from './password-changed.template';
 import { passwordRecoveryTemplate, type PasswordRecoveryParams } from './password-recovery.template';
 import { registrationPasswordTemplate, type RegistrationPasswordParams } from './registration-password.template';
+import { supportLinkTemplate, type SupportLinkParams } from './support-link.template';
 
 /** Every mail the platform sends, by name, with the parameters it needs. */
 export interface MailTemplateParams {
   'registration-password': RegistrationPasswordParams;
   'password-recovery': PasswordRecoveryParams;
   'password-changed': PasswordChangedParams;
+  'support-link': SupportLinkParams;
 }
 export type MailTemplateName = keyof MailTemplateParams;
 
@@ -15,6 +17,7 @@ export const MAIL_TEMPLATES: { readonly [N in MailTemplateName]: MailTemplate<Ma
   'registration-password': registrationPasswordTemplate,
   'password-recovery': passwordRecoveryTemplate,
   'password-changed': passwordChangedTemplate,
+  'support-link': supportLinkTemplate,
 };
 
 export const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_TEMPLATES) as MailTemplateName[];
