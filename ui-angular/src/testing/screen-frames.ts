@@ -34,7 +34,7 @@ export class CanvasDouble implements ScreenSurface {
     return {
       drawImage: ((image: { label: string }, x: number, y: number, w: number, h: number) => {
         this.draws.push({ image: image.label, x, y, w, h });
-      }) as CanvasRenderingContext2D['drawImage'],
+      }) as unknown as CanvasRenderingContext2D['drawImage'],
     };
   }
 }
