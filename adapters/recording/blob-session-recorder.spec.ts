@@ -140,7 +140,7 @@ describe('BlobSessionRecorder (files blob store)', () => {
     await turns(20);
     expect(await chunks(facts.sessionId)).toEqual([]);
     jest.advanceTimersByTime(1);
-    for (let i = 0; i < 200 && (await chunks(facts.sessionId)).length === 0; i++) await turns(5);
+    for (let i = 0; i < 1000 && (await chunks(facts.sessionId)).length === 0; i++) await turns(5);
     expect((await chunks(facts.sessionId)).map((c) => c.frames)).toEqual([1]);
     await r.close();
   });
@@ -153,7 +153,9 @@ describe('BlobSessionRecorder (files blob store)', () => {
     const frame = randomBytes(492);
     // 500 bytes a frame with its header: 2 frames a chunk, 6 frames fit in 3000 bytes.
     for (let i = 0; i < 20; i++) r.record(facts, frame, T0 + i);
-    await turns(10);
+    // The first write looks up its chunk number in the files store, then waits at its put; the others queue behind it.
+    for (let i = 0; i < 2000 && slow.held.length === 0; i++) await turns(1);
+    await turns(20);
     expect(slow.held.length).toBe(1);
     r.record(facts, frame, T0 + 100);
     slow.release();
