@@ -1,5 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { TranslatePipe } from '@ngx-translate/core';
 
 import { type Problem, problemOf } from '../auth/problem';
@@ -115,7 +115,7 @@ export function supportCommand(pageUrl: string, name: string): string {
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class SupportPage implements OnInit {
+export class SupportPage {
   private readonly api = inject(SessionsApi);
   private readonly document = inject(DOCUMENT);
 
@@ -132,14 +132,25 @@ export class SupportPage implements OnInit {
   protected readonly copied = signal(false);
   protected readonly command = computed(() => supportCommand(this.document.location.href, this.name()));
 
-  async ngOnInit(): Promise<void> {
+  constructor() {
+    // The router reuses the page from one link to another: each token is read afresh.
+    effect(() => {
+      const token = this.token();
+      untracked(() => void this.load(token));
+    });
+  }
+
+  private async load(token: string): Promise<void> {
+    this.view.set(null);
+    this.problem.set(null);
     this.name.set(this.nameParam() ?? '');
     try {
-      const view = await this.api.supportLink(this.token());
+      const view = await this.api.supportLink(token);
+      if (token !== this.token()) return;
       this.view.set(view);
       if (view.endUserName && !this.name()) this.name.set(view.endUserName);
     } catch (error) {
-      this.problem.set(problemOf(error));
+      if (token === this.token()) this.problem.set(problemOf(error));
     }
   }
 
