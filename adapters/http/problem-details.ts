@@ -57,6 +57,20 @@ const EXACT: Readonly<Record<string, number>> = {
   RECOVERY_LINK_EXPIRED: 410,
   RECOVERY_LINK_USED: 410,
   TOO_MANY_ATTEMPTS: 429,
+  // Remote sessions: a link, code or session that is over is gone; a wrong permalink password is a bad credential.
+  SESSION_ENDED: 410,
+  SESSION_LINK_EXPIRED: 410,
+  CONNECTION_CODE_UNKNOWN: 404,
+  CONNECTION_CODE_USED: 410,
+  CONNECTION_CODE_EXPIRED: 410,
+  CONNECTION_CODE_TAKEN: 409,
+  SESSION_NOT_JOINABLE: 409,
+  SESSION_FULL: 409,
+  SESSION_PARTICIPANT_EXISTS: 409,
+  SESSION_PROMPT_EXISTS: 409,
+  SESSION_NOT_EXPIRED: 409,
+  PERMALINK_TAKEN: 409,
+  PERMALINK_PASSWORD_WRONG: 401,
   // The mail relay refused or could not be reached: not the client's fault, and not ours alone.
   MAIL_DELIVERY_FAILED: 502,
 };

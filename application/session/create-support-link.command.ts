@@ -8,6 +8,8 @@ import { SessionCommandMessage, SessionCommandSupport } from './session-command-
 export interface SupportLinkResult extends SessionOpenedResult {
   readonly token: string;
   readonly expiresAt: string;
+  /** The technician's name as the session shows it (the mail to the end-user says who sent it). */
+  readonly ownerName: string;
 }
 
 /**
@@ -27,11 +29,12 @@ export class CreateSupportLinkHandler implements ICommandHandler<CreateSupportLi
     const token = this.sessions.secrets.token();
     const sessionId = this.sessions.linkSessionId(token);
     const expiresAt = addMilliseconds(this.sessions.clock.now(), this.sessions.timing.supportLinkTtlMs);
+    const ownerName = await this.sessions.displayName(principal.id);
     const opened: OpenSession['data'] = {
       sessionId,
       accountId: principal.tenantId,
       ownerUserId: principal.id,
-      ownerName: await this.sessions.displayName(principal.id),
+      ownerName,
       source: 'link',
       computerId: null,
       computerAccountId: null,
@@ -43,6 +46,6 @@ export class CreateSupportLinkHandler implements ICommandHandler<CreateSupportLi
       permalinkPath: null,
     };
     const result = await this.sessions.runSession(sessionId, { type: 'OpenSession', data: opened }, principal, meta);
-    return { ...result, sessionId, token, expiresAt };
+    return { ...result, sessionId, token, expiresAt, ownerName };
   }
 }
