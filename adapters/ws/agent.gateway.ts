@@ -13,12 +13,15 @@ import {
   type AgentMessage,
   type ServerToAgentMessage,
 } from '../../application/contracts/agent.protocol';
+import { SESSION_MAX_FRAME_BYTES } from '../../application/contracts/session.protocol';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
 import type { GeoLocation } from '../../application/ports/geolocation.port';
 import type { PresenceMessage } from '../../application/ports/presence.port';
+import { SESSION_ACCESS, type ParticipantGrant, type SessionAccess } from '../../application/session/session-access.port';
 import { DomainError } from '../../domain/shared/domain-error';
 import { AGENT_DIRECTORY, type AgentDirectory, type AgentIdentity } from './agent-directory';
 import { AgentConnections } from './agent-connections';
+import { AgentSessions, type ServedSession, type SessionSocketState } from './agent-sessions';
 import type { AgentLinkInfrastructure } from './agent-link.infrastructure';
 import { AGENT_LINK } from './agent-link.tokens';
 import { requestOrigin } from '../http/agent/request-origin';
@@ -35,13 +38,16 @@ export type AgentErrorCode =
   | 'UNAUTHORIZED'
   | 'COMPUTER_DISABLED'
   | 'COMPUTER_REMOVED'
-  | 'REQUEST_REFUSED';
+  | 'REQUEST_REFUSED'
+  | 'MALFORMED_FRAME'
+  | 'UNKNOWN_SESSION';
 
 /**
- * Frames above AGENT_MAX_MESSAGE_BYTES get an `error` and a 4400 close; frames so large that reading
- * them is itself a cost (above this) are cut by the ws library with 1009.
+ * Text frames above AGENT_MAX_MESSAGE_BYTES and binary frames above SESSION_MAX_FRAME_BYTES get an
+ * `error` and a 4400 close; frames so large that reading them is itself a cost (above this) are cut
+ * by the ws library with 1009.
  */
-const HARD_MAX_PAYLOAD_BYTES = 4 * AGENT_MAX_MESSAGE_BYTES;
+const HARD_MAX_PAYLOAD_BYTES = Math.max(4 * AGENT_MAX_MESSAGE_BYTES, 2 * SESSION_MAX_FRAME_BYTES);
 /** Heartbeats closer together than this are acknowledged by nothing and written nowhere: a chatty agent costs no store writes. */
 const MIN_BEAT_GAP_MS = 1_000;
 
@@ -54,11 +60,16 @@ const SETTLED: Promise<void> = Promise.resolve();
 const isClosed = (state: { phase: Phase }): boolean => state.phase === 'closed';
 
 /** What the gateway keeps per socket: small on purpose, an idle agent should cost little more than its socket. */
-interface AgentSocketState {
+interface AgentSocketState extends SessionSocketState {
   phase: Phase;
   readonly ip: string;
   readonly origin: string;
+  /** The protocol of its hello: binary frames need 2. */
+  protocol: number;
   agent: AgentIdentity | null;
+  /** An end-user's agent (hello with a participant key): it speaks for its session only. */
+  participant: ParticipantGrant | null;
+  sessions: Map<string, ServedSession> | null;
   helloTimer: ReturnType<typeof setTimeout> | null;
   queue: Promise<void>;
   lastBeatMs: number;
@@ -88,6 +99,8 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly connections: AgentConnections,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly sessions: AgentSessions,
+    @Inject(SESSION_ACCESS) private readonly access: SessionAccess,
   ) {
     const gateway = this;
     this.onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
@@ -136,7 +149,10 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
       phase: 'hello',
       ip,
       origin: requestOrigin(request, this.link.publicUrl),
+      protocol: 0,
       agent: null,
+      participant: null,
+      sessions: null,
       helloTimer: null,
       queue: SETTLED,
       lastBeatMs: 0,
@@ -157,6 +173,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     if (state.helloTimer) clearTimeout(state.helloTimer);
     state.helloTimer = null;
     state.phase = 'closed';
+    this.sessions.closed(socket, state, state);
     const agent = state.agent;
     // Only the computer's current socket speaks for it: a replaced or refused one leaves its status alone.
     if (!agent || !this.connections.delete(agent.computerId, socket) || state.settled || this.destroyed) return;
@@ -210,8 +227,8 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   private receive(socket: WebSocket, data: RawData, isBinary: boolean): void {
     const state = this.sockets.get(socket);
     if (!state || state.phase === 'closed') return;
-    if (isBinary) return this.refuse(socket, 'BINARY_NOT_SUPPORTED', 'Protocol 1 carries JSON text frames only', AGENT_CLOSE.PROTOCOL_ERROR);
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary) return this.receiveFrame(socket, state, bytes);
     if (bytes.length > AGENT_MAX_MESSAGE_BYTES) {
       return this.refuse(socket, 'MESSAGE_TOO_LARGE', `A message has at most ${AGENT_MAX_MESSAGE_BYTES} bytes`, AGENT_CLOSE.PROTOCOL_ERROR);
     }
@@ -231,7 +248,27 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
       .catch((error: unknown) => this.logger.error(`agent message failed: ${(error as Error).stack ?? String(error)}`));
   }
 
+  /**
+   * A binary frame (protocol 2): checked and published to the session's viewers as it is, outside the
+   * message queue (a frame waits for nothing). Only for a session this socket serves.
+   */
+  private receiveFrame(socket: WebSocket, state: AgentSocketState, bytes: Buffer): void {
+    if (state.phase !== 'ready' || state.protocol < 2) {
+      return this.refuse(socket, 'BINARY_NOT_SUPPORTED', 'Binary frames need agent protocol 2 and a welcome first; protocol 1 carries JSON text only', AGENT_CLOSE.PROTOCOL_ERROR);
+    }
+    if (bytes.length > SESSION_MAX_FRAME_BYTES) {
+      return this.refuse(socket, 'MESSAGE_TOO_LARGE', `A binary frame has at most ${SESSION_MAX_FRAME_BYTES} bytes`, AGENT_CLOSE.PROTOCOL_ERROR);
+    }
+    const refusal = this.sessions.frame(state, bytes);
+    if (refusal) this.refuse(socket, refusal.code, refusal.message, AGENT_CLOSE.PROTOCOL_ERROR);
+  }
+
   private async handle(socket: WebSocket, state: AgentSocketState, message: AgentMessage): Promise<void> {
+    // An end-user's agent has no computer: no presence, name or facts to keep.
+    if (state.participant && message.type !== 'prompt-exit' && message.type !== 'session-leave') {
+      if (message.type !== 'heartbeat') this.send(socket, { type: 'error', code: 'REQUEST_REFUSED', message: `${message.type}: an end-user's agent has no computer here` });
+      return;
+    }
     switch (message.type) {
       case 'hello':
         return this.hello(socket, state, message);
@@ -242,8 +279,11 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
       case 'facts':
         return this.request(socket, () => this.directory.reportFacts(state.agent!, message.facts, state));
       case 'prompt-exit':
-      case 'session-leave':
-        return this.refuse(socket, 'MALFORMED_MESSAGE', `${message.type}: no session is open on this link`, AGENT_CLOSE.PROTOCOL_ERROR);
+      case 'session-leave': {
+        const error = await this.sessions.message(state, message, state);
+        if (error) this.refuse(socket, 'UNKNOWN_SESSION', error, AGENT_CLOSE.PROTOCOL_ERROR);
+        return;
+      }
       default: {
         const unhandled: never = message;
         return this.refuse(socket, 'MALFORMED_MESSAGE', `Unhandled message ${JSON.stringify(unhandled)}`, AGENT_CLOSE.PROTOCOL_ERROR);
@@ -255,9 +295,8 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     if (!AGENT_SUPPORTED_PROTOCOLS.includes(message.protocol)) {
       return this.refuse(socket, 'PROTOCOL_UNSUPPORTED', `This server speaks agent protocol ${AGENT_PROTOCOL_VERSION}: update the agent`, AGENT_CLOSE.UNSUPPORTED_VERSION);
     }
-    if (!('agentKey' in message)) {
-      return this.refuse(socket, 'UNAUTHORIZED', 'This participant key is unknown or its session ended', AGENT_CLOSE.UNAUTHORIZED);
-    }
+    state.protocol = message.protocol;
+    if (!('agentKey' in message)) return this.participantHello(socket, state, message.participantKey);
     const result = await this.directory.authenticate(message.agentKey, state);
     if (isClosed(state)) return;
     if ('refused' in result) {
@@ -294,6 +333,29 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     // Gone already: the disconnect's grace timer settles its status.
     if (isClosed(state)) return;
     await this.comeOnline(socket, state, agent);
+  }
+
+  /** An end-user's agent (protocol 2) that joined a session by link or connection ID: it serves that session only. */
+  private async participantHello(socket: WebSocket, state: AgentSocketState, participantKey: string): Promise<void> {
+    if (state.protocol < 2) {
+      return this.refuse(socket, 'PROTOCOL_UNSUPPORTED', `Sessions need agent protocol ${AGENT_PROTOCOL_VERSION}: update the agent`, AGENT_CLOSE.UNSUPPORTED_VERSION);
+    }
+    const grant = await this.access.authenticateParticipant(participantKey, state);
+    if (isClosed(state)) return;
+    if ('refused' in grant) return this.refuse(socket, 'UNAUTHORIZED', grant.message, AGENT_CLOSE.UNAUTHORIZED);
+    state.participant = grant;
+    state.phase = 'ready';
+    // No computer: the agent takes no screenshots (empty URL) and sends heartbeats only to keep the link alive.
+    this.send(socket, {
+      type: 'welcome',
+      protocol: AGENT_PROTOCOL_VERSION,
+      computerId: '',
+      name: grant.computerName ?? '',
+      heartbeatIntervalMs: this.link.config.heartbeatIntervalMs,
+      screenshotIntervalMs: 0,
+      screenshotUrl: '',
+    });
+    this.sessions.serve(socket, state, grant.sessionId, grant.participantId, grant, true);
   }
 
   private async comeOnline(socket: WebSocket, state: AgentSocketState, agent: AgentIdentity): Promise<void> {
@@ -348,7 +410,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   private route(message: PresenceMessage): void {
     switch (message.type) {
       case 'to-agent':
-        this.connections.send(message.computerId, message.message);
+        this.toAgent(message.computerId, message.message);
         return;
       case 'disconnect':
         this.closeComputer(message.computerId, message.code, {
@@ -363,6 +425,22 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
         this.logger.warn(`unknown presence message ${JSON.stringify(unhandled)}`);
       }
     }
+  }
+
+  /**
+   * Delivers a message to the computer's socket if it is on this node. A `session-start` makes the
+   * socket serve the session first, so that the frames it answers with are accepted.
+   */
+  private toAgent(computerId: string, message: ServerToAgentMessage): void {
+    const socket = this.connections.get(computerId);
+    const state = socket && this.sockets.get(socket);
+    if (!socket || !state || state.phase !== 'ready') return;
+    if (message.type === 'session-start') {
+      if (state.protocol < 2) return;
+      this.sessions.serve(socket, state, message.sessionId, null, null, false);
+    }
+    if (message.type === 'session-end') this.sessions.stopServing(socket, state, message.sessionId);
+    this.send(socket, message);
   }
 
   /** Sends an `error`, then closes: the agent learns why before the close code tells it what to do. */
@@ -385,7 +463,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
 }
 
 /** A close reason fits in 123 bytes of UTF-8; cut on a character boundary. */
-function closeReason(text: string): string {
+export function closeReason(text: string): string {
   let reason = text;
   while (Buffer.byteLength(reason, 'utf8') > 123) reason = reason.slice(0, -1);
   return reason;
