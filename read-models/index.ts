@@ -3,6 +3,7 @@ import { auditLogProjection } from './audit-log/audit-log.projection';
 import { authSessionsProjection } from './auth-sessions/auth-sessions.projection';
 import { computerGroupsProjection } from './computer-groups/computer-groups.projection';
 import { computerListProjection } from './computer-list/computer-list.projection';
+import { permalinksProjection } from './permalinks/permalinks.projection';
 import type { Projection } from './projection';
 import { sessionHistoryProjection } from './session-history/session-history.projection';
 import { userListProjection } from './user-list/user-list.projection';
@@ -16,4 +17,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   computerListProjection,
   computerGroupsProjection,
   sessionHistoryProjection,
+  permalinksProjection,
 ];

@@ -5,6 +5,7 @@ import { CreateSupportLinkHandler } from '../../application/session/create-suppo
 import { EndSessionHandler } from '../../application/session/end-session.command';
 import { GetPermalinkHandler } from '../../application/session/get-permalink.query';
 import { GetSupportLinkHandler } from '../../application/session/get-support-link.query';
+import { ListPermalinksHandler } from '../../application/session/list-permalinks.query';
 import { IssueConnectionCodeHandler } from '../../application/session/issue-connection-code.command';
 import { OpenComputerSessionHandler } from '../../application/session/open-computer-session.command';
 import { OpenPermalinkHandler } from '../../application/session/open-permalink.command';
@@ -53,5 +54,6 @@ export function sessionsProviders(infra: AppInfrastructure): Provider[] {
     RemovePermalinkHandler,
     OpenPermalinkHandler,
     GetPermalinkHandler,
+    ListPermalinksHandler,
   ];
 }

@@ -160,6 +160,13 @@ describe('remote sessions over HTTP', () => {
     await api().post('/api/permalinks').set(as(owner)).send({ path: 'front-desk', computerId, public: false }).expect(409);
     await api().post('/api/permalinks').set(as(owner)).send({ path: 'Bad Path', computerId, public: false }).expect(400);
     await api().post('/api/permalinks').set(as(owner)).send({ path: 'open-door', computerId, public: true }).expect(422);
+    const listed = await eventually(async () => {
+      const res = await api().get('/api/permalinks').set(as(owner)).expect(200);
+      return res.body.items.length > 0 && res.body.items;
+    }, 'the permalink in the list');
+    expect(listed).toEqual([
+      { path: 'front-desk', computerId, computerName: expect.any(String), public: true, hasPassword: true, createdAt: expect.any(String), url: created.body.url },
+    ]);
     const base = `/api/p/${owner.me.accountId}/front-desk`;
     expect((await api().get(base).expect(200)).body).toEqual({ computerName: expect.any(String), public: true, needsPassword: true });
 

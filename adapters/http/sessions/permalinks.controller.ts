@@ -5,6 +5,7 @@ import type { CommandMeta } from '../../../application/handle-command';
 import { ChangePermalinkCommand } from '../../../application/session/change-permalink.command';
 import { CreatePermalinkCommand } from '../../../application/session/create-permalink.command';
 import { GetPermalinkQuery, type PermalinkInfo } from '../../../application/session/get-permalink.query';
+import { ListPermalinksQuery, type PermalinkItem } from '../../../application/session/list-permalinks.query';
 import { OpenPermalinkCommand, type PermalinkOpened } from '../../../application/session/open-permalink.command';
 import { RemovePermalinkCommand } from '../../../application/session/remove-permalink.command';
 import { PERMALINK_PATH } from '../../../domain/session/permalink.decide';
@@ -52,6 +53,14 @@ export class PermalinksController {
     const data = { path: body.path, computerId: body.computerId, public: body.public, password: body.password ?? null };
     await this.commands.send(new CreatePermalinkCommand(caller.principal, data, meta));
     return { path: body.path, url: this.url(caller.principal.tenantId, body.path) };
+  }
+
+  /** The account's permalinks with their URLs (never a password, only whether one is set). */
+  @Get('permalinks')
+  @ApiBearerAuth()
+  async list(@CurrentUser() caller: UserCaller): Promise<{ items: (PermalinkItem & { url: string })[] }> {
+    const items = await this.queries.execute<ListPermalinksQuery, PermalinkItem[]>(new ListPermalinksQuery(caller.principal));
+    return { items: items.map((item) => ({ ...item, url: this.url(caller.principal.tenantId, item.path) })) };
   }
 
   @Patch('permalinks/:path')
