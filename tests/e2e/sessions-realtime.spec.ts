@@ -11,6 +11,8 @@ import {
   FRAME_KIND,
   SESSION_CLOSE,
   SESSION_MAX_FRAME_BYTES,
+  type DecodedFrame,
+  type ScreenFrameHeader,
   type ScreenTile,
   type ViewerServerMessage,
 } from '../../application/contracts/session.protocol';
@@ -31,9 +33,11 @@ import { openInfrastructure } from '../../adapters/nest/infrastructure';
 import { LeanWsAdapter } from '../../adapters/ws/lean-ws-adapter';
 import { AgentSessions } from '../../adapters/ws/agent-sessions';
 import { SessionGateway } from '../../adapters/ws/session.gateway';
-import { register } from './auth-kit';
+import request from 'supertest';
+import type { ComputerListResponse } from '../../application/contracts/computers-live.contracts';
+import { bearer, register, signedUp } from './auth-kit';
 import { AgentSocket, enrollWithPassword, eventually, LINUX_FACTS, type Closed } from './agent-kit';
-import { makeDataDir, TEST_TOKEN, type E2eApp } from './e2e-app';
+import { makeDataDir, startApp as startRealApp, TEST_TOKEN, type E2eApp } from './e2e-app';
 
 const AGENT_LOST_MS = 400;
 
@@ -546,5 +550,61 @@ describe('Sessions in real time: /session viewers, /agent frames, the relay betw
     expect((await v1.closed).code).toBe(AGENT_CLOSE.PROTOCOL_ERROR);
     expect(v1.messages.at(-1)).toMatchObject({ type: 'error', code: 'BINARY_NOT_SUPPORTED' });
     expect(viewer.frames).toEqual([]);
+  });
+});
+
+describe('A session on the demo computer, through the real use cases', () => {
+  let app: E2eApp;
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('opens in one click, shows a changing screen, takes input, echoes the toy prompt, records command lines, ends', async () => {
+    app = await startRealApp({ DEMO_COMPUTER: 'on' });
+    const { pair } = await signedUp(app, `demo-session-${randomUUID().slice(0, 8)}@example.com`);
+    const demo = await eventually(async () => {
+      const res = await request(app.url).get('/api/computers').set(bearer(pair.accessToken)).expect(200);
+      const row = (res.body as ComputerListResponse).demo;
+      return row?.status === 'online' ? row : undefined;
+    }, 'the demo computer online', 15_000);
+    const opened = await request(app.url).post('/api/sessions').set(bearer(pair.accessToken)).send({ computerId: demo.id }).expect(201);
+    const sessionId = (opened.body as { sessionId: string }).sessionId;
+
+    const viewer = await Viewer.join(app.url, sessionId, pair.accessToken);
+    try {
+      const screens = () => viewer.frames.map((f) => decodeFrame(f)).filter((f): f is DecodedFrame<ScreenFrameHeader> => !('error' in f) && f.kind === FRAME_KIND.SCREEN);
+      const first = await eventually(() => screens()[0], 'the first screen frame', 15_000);
+      expect(first.header).toMatchObject({ s: sessionId, k: true, w: 1024, h: 640 });
+      viewer.send({ type: 'ack', seq: first.header.q });
+      // The clock shows seconds and a bar moves: more frames come as they are acknowledged.
+      const second = await eventually(() => screens()[1], 'a second screen frame', 15_000);
+      viewer.send({ type: 'ack', seq: second.header.q });
+      viewer.send({ type: 'input', events: [{ t: 'text', s: 'hello' }] });
+
+      viewer.send({ type: 'prompt-open', promptId: 'p1', cols: 80, rows: 24 });
+      await viewer.next('prompt-opened');
+      const output = () =>
+        viewer.frames
+          .map((f) => decodeFrame(f))
+          .filter((f) => !('error' in f) && f.kind === FRAME_KIND.PROMPT_OUTPUT)
+          .map((f) => Buffer.from((f as DecodedFrame).payload).toString('utf8'))
+          .join('');
+      await eventually(() => output().endsWith('demo$ '), 'the prompt');
+      viewer.send({ type: 'prompt-data', promptId: 'p1', data: 'echo hi there\r' });
+      await eventually(() => output().includes('echo hi there\r\nhi there\r\ndemo$ '), 'the echo');
+
+      viewer.send({ type: 'end' });
+      expect(await viewer.next('ended')).toEqual({ type: 'ended', reason: 'technician' });
+      expect((await viewer.closed).code).toBe(SESSION_CLOSE.ENDED);
+      const types = await eventually(async () => {
+        const events = await app.infra.eventStore.readStream(`session-${sessionId}`);
+        return events.some((e) => e.type === 'CommandLineRecorded') ? events : undefined;
+      }, 'the command line recorded');
+      expect(types.map((e) => e.type)).toEqual(expect.arrayContaining(['SessionOpened', 'TechnicianJoined', 'SessionStarted', 'PromptOpened', 'CommandLineRecorded', 'SessionEnded']));
+      expect(types.find((e) => e.type === 'CommandLineRecorded')?.data).toMatchObject({ promptId: 'p1', line: 'echo hi there' });
+    } finally {
+      await viewer.close();
+    }
   });
 });
