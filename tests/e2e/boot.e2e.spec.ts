@@ -37,6 +37,7 @@ describe('configuration', () => {
       snapshotIntervalMs: 30000,
       uiDist: '/opt/switchboard/ui-angular/dist/browser',
       agentLink: { heartbeatIntervalMs: 30000, sweepIntervalMs: 30000, screenshotIntervalMs: 60000, helloTimeoutMs: 10000, offlineGraceMs: 15000, demoComputer: true },
+      sessionLink: { agentLostMs: 60000, connectionCodeTtlMs: 600000, supportLinkTtlMs: 86400000, recordingChunkMs: 10000 },
     });
     expect(loadConfig({ UI_DIST: 'ui' }, '/srv/app').uiDist).toBe('/srv/app/ui');
     expect(loadConfig({ MONGO_URL: 'mongodb://db:27017' }, '/').mongo).toEqual({ url: 'mongodb://db:27017', db: 'switchboard' });
