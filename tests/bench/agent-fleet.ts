@@ -92,7 +92,8 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, output: () => string): Promise<RegExpExecArray> {
+/** Waits (bounded) for the child's output to match `pattern`; fails when the child exits first. */
+export async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, output: () => string): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = pattern.exec(output());
@@ -103,7 +104,8 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: numb
   }
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+/** Stops a child with SIGTERM (SIGKILL after 15 s) and resolves when it exited. */
+export function stopper(child: ChildProcess): () => Promise<void> {
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

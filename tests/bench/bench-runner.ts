@@ -2,6 +2,8 @@ import { agentsPerNode } from './agents-per-node.bench';
 import { appendConcurrent } from './append-concurrent.bench';
 import { appendSingle } from './append-single.bench';
 import { computerList } from './computer-list.bench';
+import { fanOut } from './fan-out.bench';
+import { frameRelay } from './frame-relay.bench';
 import {
   type BenchOptions,
   type BenchResult,
@@ -14,11 +16,25 @@ import {
   writeResults,
 } from './bench-harness';
 import { heartbeatEvents } from './heartbeat-events.bench';
+import { inputRelay } from './input-relay.bench';
 import { projectionLag } from './projection-lag.bench';
+import { relayLatency } from './relay-latency.bench';
 import { replay } from './replay.bench';
 
 /** Every benchmark, in the order a full run takes them (cheapest first). */
-export const BENCHMARKS: readonly Benchmark[] = [appendSingle, appendConcurrent, projectionLag, computerList, heartbeatEvents, replay, agentsPerNode];
+export const BENCHMARKS: readonly Benchmark[] = [
+  appendSingle,
+  appendConcurrent,
+  projectionLag,
+  computerList,
+  heartbeatEvents,
+  replay,
+  agentsPerNode,
+  frameRelay,
+  relayLatency,
+  fanOut,
+  inputRelay,
+];
 
 export interface RunBenchOptions {
   readonly cwd?: string;
