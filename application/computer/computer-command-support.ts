@@ -31,15 +31,8 @@ export const systemPrincipal = (tenantId: string, id = 'computers'): Principal =
 /** A computer's agent, once its key was checked. */
 export const agentPrincipal = (computerId: string, accountId: string): Principal => ({ kind: 'agent', id: computerId, tenantId: accountId });
 
-/** A handler's message for computer commands: who, what, and how it reached us; `type` names it in metrics. */
-export abstract class ComputerCommandMessage<D> {
-  abstract readonly type: string;
-  constructor(
-    readonly principal: Principal,
-    readonly data: D,
-    readonly meta: CommandMeta,
-  ) {}
-}
+/** The CommandBus message of every computer use case. */
+export { CommandMessage as ComputerCommandMessage } from '../command-message';
 
 /** Stream readers and writers every computer use case needs, so that each handler stays its own few steps. */
 @Injectable()

@@ -46,15 +46,8 @@ export const sessionSystem = (tenantId: string, id = 'sessions'): Principal => (
 /** A support link's session id: the first 32 hex digits of the token's SHA-256, so no index is needed and the token is never stored. */
 export const LINK_SESSION_ID_LENGTH = 32;
 
-/** A handler's message for session commands: who, what, and how it reached us; `type` names it in metrics. */
-export abstract class SessionCommandMessage<D> {
-  abstract readonly type: string;
-  constructor(
-    readonly principal: Principal,
-    readonly data: D,
-    readonly meta: CommandMeta,
-  ) {}
-}
+/** The CommandBus message of every session use case. */
+export { CommandMessage as SessionCommandMessage } from '../command-message';
 
 /** Stream readers and writers, names and secrets every session use case needs, and the audit of refusals. */
 @Injectable()
