@@ -1,11 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import type { ComputerListResponse, ComputerRow } from '../../application/contracts/computers-live.contracts';
-import { REPO_ROOT } from '../kit/server-process';
+import { AgentProcess } from '../kit/agent-process';
+import { buildPrivately } from '../kit/private-build';
 import { bearer, signedUp, STRONG_PASSWORD, type Pair } from './auth-kit';
 import { eventually } from './agent-kit';
 import { startApp, type E2eApp } from './e2e-app';
@@ -16,62 +15,6 @@ import { startApp, type E2eApp } from './e2e-app';
  */
 
 const EXIT_ENROLLMENT_REFUSED = 3;
-
-/**
- * The agent compiled into a folder of its own with the options of tsconfig.json, laid out as
- * `npm run build` and the download lay it out (dist/agent/src/main.js under the package root),
- * so that a test never runs a stale dist/ nor races another build of it.
- */
-async function buildAgent(): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-build-'));
-  const tsconfig = path.join(root, 'tsconfig.json');
-  await fs.writeFile(
-    tsconfig,
-    JSON.stringify({
-      extends: path.join(REPO_ROOT, 'tsconfig.build.json'),
-      compilerOptions: { outDir: path.join(root, 'dist'), rootDir: REPO_ROOT, sourceMap: false, typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')] },
-      files: [path.join(REPO_ROOT, 'agent', 'src', 'main.ts')],
-      include: [],
-    }),
-  );
-  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', tsconfig], { cwd: REPO_ROOT });
-  } catch (error) {
-    await fs.rm(root, { recursive: true, force: true });
-    throw new Error(`the agent does not compile:\n${(error as { stdout?: string }).stdout ?? (error as Error).message}`);
-  }
-  return root;
-}
-
-class AgentProcess {
-  private out = '';
-  private err = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (c: Buffer) => (this.out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (this.err += c.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  static start(main: string, args: string[]): AgentProcess {
-    const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: '', NODE_PATH: path.join(REPO_ROOT, 'node_modules') };
-    return new AgentProcess(spawn(process.execPath, [main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  }
-
-  get output(): string {
-    return `--- stdout\n${this.out}\n--- stderr\n${this.err}`;
-  }
-  get stderr(): string {
-    return this.err;
-  }
-
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill(signal);
-    await this.exited;
-  }
-}
 
 describe('The agent process against the real server', () => {
   let app: E2eApp;
@@ -110,17 +53,13 @@ describe('The agent process against the real server', () => {
   const dataDir = async (name: string) => fs.mkdtemp(path.join(work, `${name}-`));
 
   beforeAll(async () => {
-    buildRoot = await buildAgent();
+    ({ root: buildRoot, main } = await buildPrivately('agent/src/main.ts', 'agent-build'));
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-e2e-'));
     app = await startApp({
       AGENT_HEARTBEAT_INTERVAL_MS: '200',
       AGENT_SWEEP_INTERVAL_MS: '100',
       AGENT_SCREENSHOT_INTERVAL_MS: '1000',
       AGENT_OFFLINE_GRACE_MS: '300',
-    });
-    main = path.join(buildRoot, 'dist', 'agent', 'src', 'main.js');
-    await fs.access(main).catch(() => {
-      throw new Error(`the agent did not compile to ${main}: run npm run build to see why`);
     });
     email = `agent-owner-${Date.now().toString(36)}@example.com`;
     ({ pair: owner } = await signedUp(app, email));
