@@ -1,5 +1,5 @@
 import { type BenchOptions, type Benchmark, median, type OutputSpec, result, withTempDir } from './bench-harness';
-import { type BenchSession, cpuDuring, gatewaySetup } from './session-relay-kit';
+import { type BenchSession, cpuDuring, gatewaySetup, loadAverage } from './session-relay-kit';
 
 const SPEC: OutputSpec = {
   name: 'fan-out',
@@ -31,6 +31,7 @@ export const fanOut: Benchmark = {
   sizes,
   async run(options) {
     const s = sizes(options);
+    const loadBefore = loadAverage();
     return withTempDir('fan-out', async (dir, defer) => {
       options.log(`  starting the server: a session with ${s.viewers} viewers, a session with one`);
       const gateway = await gatewaySetup(dir);
@@ -51,7 +52,14 @@ export const fanOut: Benchmark = {
         result(SPEC, {
           value,
           baseline: s.viewers * single,
-          details: { ...s, oneViewerCpuMicrosPerFrame: Math.round(single), manyRounds: list(manyRounds), oneRounds: list(oneRounds) },
+          details: {
+            ...s,
+            loadBefore,
+            loadAfter: loadAverage(),
+            oneViewerCpuMicrosPerFrame: Math.round(single),
+            manyRounds: list(manyRounds),
+            oneRounds: list(oneRounds),
+          },
         }),
       ];
     });

@@ -1,5 +1,5 @@
 import { type BenchOptions, type Benchmark, median, type OutputSpec, result, withTempDir } from './bench-harness';
-import { type BenchSession, cpuDuring, gatewaySetup, rawSetup, type RelaySetup } from './session-relay-kit';
+import { type BenchSession, cpuDuring, gatewaySetup, loadAverage, rawSetup, type RelaySetup } from './session-relay-kit';
 
 const SPEC: OutputSpec = {
   name: 'frame-relay',
@@ -44,6 +44,7 @@ export const frameRelay: Benchmark = {
   sizes,
   async run(options) {
     const s = sizes(options);
+    const loadBefore = loadAverage();
     return withTempDir('frame-relay', async (dir, defer) => {
       options.log('  starting the server and the raw relay, one session each');
       const gateway = await gatewaySetup(dir);
@@ -69,6 +70,8 @@ export const frameRelay: Benchmark = {
           baseline,
           details: {
             ...s,
+            loadBefore,
+            loadAfter: loadAverage(),
             gatewayCpuMsPerMB: Math.round((1000 / value) * 100) / 100,
             rawCpuMsPerMB: Math.round((1000 / baseline) * 100) / 100,
             gatewayRounds: list(gw.map((r) => r.mbPerCpuSecond)),

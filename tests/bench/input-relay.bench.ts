@@ -1,5 +1,5 @@
 import { type BenchOptions, type Benchmark, median, type OutputSpec, result, withTempDir } from './bench-harness';
-import { type BenchSession, cpuDuring, gatewaySetup, inputMessage, rawSetup, type RelaySetup } from './session-relay-kit';
+import { type BenchSession, cpuDuring, gatewaySetup, inputMessage, loadAverage, rawSetup, type RelaySetup } from './session-relay-kit';
 
 const SPEC: OutputSpec = {
   name: 'input-relay',
@@ -41,6 +41,7 @@ export const inputRelay: Benchmark = {
   sizes,
   async run(options) {
     const s = sizes(options);
+    const loadBefore = loadAverage();
     const text = inputMessage(s.messageBytes);
     return withTempDir('input-relay', async (dir, defer) => {
       options.log('  starting the server and the raw relay, one session each');
@@ -66,6 +67,8 @@ export const inputRelay: Benchmark = {
           baseline: median(rw.map((r) => r.perCpuSecond)),
           details: {
             ...s,
+            loadBefore,
+            loadAfter: loadAverage(),
             gatewayRounds: list(gw.map((r) => r.perCpuSecond)),
             rawRounds: list(rw.map((r) => r.perCpuSecond)),
             gatewayWallMsgsPerSecond: Math.round(gwWall),

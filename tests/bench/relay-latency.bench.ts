@@ -1,5 +1,5 @@
-import { type BenchOptions, type Benchmark, type OutputSpec, percentile, result, withTempDir } from './bench-harness';
-import { type BenchSession, gatewaySetup, rawSetup, type RelaySetup, streamAtRate } from './session-relay-kit';
+import { type BenchOptions, type Benchmark, median, type OutputSpec, percentile, result, withTempDir } from './bench-harness';
+import { type BenchSession, gatewaySetup, loadAverage, rawSetup, type RelaySetup, streamAtRate } from './session-relay-kit';
 
 const MEASURES =
   'p99 ms from a frame sent by a simulated agent (stamp in the payload) to the same frame read by its viewer (same process, same clock), ' +
@@ -20,8 +20,8 @@ const VS_RAW: OutputSpec = {
 
 function sizes(options: BenchOptions) {
   return options.quick
-    ? { sessions: 20, fps: 30, frameKiB: 64, warmupMs: 1_000, msPerRound: 3_000, rounds: 1 }
-    : { sessions: 20, fps: 30, frameKiB: 64, warmupMs: 2_000, msPerRound: 10_000, rounds: 3 };
+    ? { sessions: 20, fps: 30, frameKiB: 64, warmupMs: 1_000, msPerRound: 2_000, rounds: 2 }
+    : { sessions: 20, fps: 30, frameKiB: 64, warmupMs: 3_000, msPerRound: 5_000, rounds: 8 };
 }
 
 interface Side {
@@ -29,6 +29,8 @@ interface Side {
   readonly setup: RelaySetup;
   readonly sessions: BenchSession[];
   readonly samples: number[];
+  /** The p99 of each round. */
+  readonly rounds: number[];
   sent: number;
 }
 
@@ -39,12 +41,12 @@ async function stream(side: Side, s: ReturnType<typeof sizes>, ms: number, recor
   const sent = await streamAtRate(side.sessions, s.fps, ms, s.frameKiB * 1024);
   // Let the last frames arrive before the next side starts.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const viewer of viewers) {
-    viewer.recording = false;
-    if (record) side.samples.push(...viewer.latencies.splice(0));
-    else viewer.latencies.length = 0;
-  }
-  if (record) side.sent += sent;
+  const samples = viewers.flatMap((viewer) => viewer.latencies.splice(0));
+  for (const viewer of viewers) viewer.recording = false;
+  if (!record) return;
+  side.samples.push(...samples);
+  side.rounds.push(percentile(samples, 99));
+  side.sent += sent;
 }
 
 const ms = (x: number) => Math.round(x * 100) / 100;
@@ -59,6 +61,7 @@ export const relayLatency: Benchmark = {
   sizes,
   async run(options) {
     const s = sizes(options);
+    const loadBefore = loadAverage();
     return withTempDir('relay-latency', async (dir, defer) => {
       options.log(`  starting the server and the raw relay, ${s.sessions} sessions each`);
       const gateway = await gatewaySetup(dir);
@@ -69,16 +72,18 @@ export const relayLatency: Benchmark = {
       for (const [name, setup] of [['gateway', gateway], ['raw', raw]] as const) {
         const sessions: BenchSession[] = [];
         for (let i = 0; i < s.sessions; i++) sessions.push(await setup.open(1));
-        sides.push({ name, setup, sessions, samples: [], sent: 0 });
+        sides.push({ name, setup, sessions, samples: [], rounds: [], sent: 0 });
       }
       for (const side of sides) await stream(side, s, s.warmupMs, false);
       for (let i = 0; i < s.rounds; i++) {
         for (const side of i % 2 === 0 ? sides : [...sides].reverse()) await stream(side, s, s.msPerRound, true);
-        options.log(`  round ${i + 1}: p99 gateway ${ms(percentile(sides[0].samples, 99))} ms, raw ${ms(percentile(sides[1].samples, 99))} ms`);
+        options.log(`  round ${i + 1}: p99 gateway ${ms(sides[0].rounds[i])} ms, raw ${ms(sides[1].rounds[i])} ms`);
       }
       const [gw, rw] = sides;
       const details = {
         ...s,
+        loadBefore,
+        loadAfter: loadAverage(),
         gatewayP50: ms(percentile(gw.samples, 50)),
         gatewayP90: ms(percentile(gw.samples, 90)),
         gatewayMax: ms(Math.max(...gw.samples)),
@@ -89,6 +94,9 @@ export const relayLatency: Benchmark = {
         rawMax: ms(Math.max(...rw.samples)),
         rawFramesSent: rw.sent,
         rawFramesRead: rw.samples.length,
+        gatewayRoundsP99: gw.rounds.map(ms).join(','),
+        rawRoundsP99: rw.rounds.map(ms).join(','),
+        medianRoundRatio: ms(median(gw.rounds.map((p99, i) => p99 / rw.rounds[i]))),
       };
       const figures = { value: percentile(gw.samples, 99), baseline: percentile(rw.samples, 99), details };
       return [result(P99, figures), result(VS_RAW, figures)];

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import WebSocket from 'ws';
 import { AGENT_PROTOCOL_VERSION } from '../../application/contracts/agent.protocol';
 import { decodeFrame, encodeFrame, FRAME_KIND, SESSION_PROTOCOL_VERSION, type ScreenTile } from '../../application/contracts/session.protocol';
@@ -497,3 +498,6 @@ export async function cpuDuring(pid: number, run: () => Promise<unknown>): Promi
   const seconds = (now() - t0) / 1000;
   return { cpuSeconds: processUsage(pid).cpuSeconds - cpu0, seconds };
 }
+
+/** The machine's 1-minute load average: on a shared machine, a run under load reads differently (details). */
+export const loadAverage = (): number => Math.round(os.loadavg()[0] * 100) / 100;
