@@ -15,11 +15,21 @@ export interface TerminalLike {
 
 export type TerminalFactory = (element: HTMLElement) => Promise<TerminalLike>;
 
+/**
+ * xterm.js 5 ships UMD bundles: a bundler's dynamic import of such a CommonJS module gives its exports
+ * as `default` only (the production build has no named `Terminal`), other tools name them too.
+ */
+export function commonJsExports<T extends object>(module: T): T {
+  return (module as { default?: T }).default ?? module;
+}
+
 /** xterm.js with its fit addon, loaded with the first prompt (a lazy chunk: most sessions never open one). */
 export const TERMINAL_FACTORY = new InjectionToken<TerminalFactory>('TERMINAL_FACTORY', {
   providedIn: 'root',
   factory: () => async (element) => {
-    const [{ Terminal }, { FitAddon }] = await Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
+    const [xterm, fit] = await Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
+    const { Terminal } = commonJsExports(xterm);
+    const { FitAddon } = commonJsExports(fit);
     const terminal = new Terminal({ cursorBlink: true, fontSize: 14, scrollback: 5000, convertEol: false });
     const fitAddon = new FitAddon();
     terminal.loadAddon(fitAddon);
