@@ -8,7 +8,8 @@ export const SESSION_CODES_URL = `${SESSIONS_URL}/codes`;
 export const SESSION_HISTORY_URL = `${SESSIONS_URL}/history`;
 export const SESSION_HISTORY_CSV_URL = `${SESSIONS_URL}/history.csv`;
 export const SESSION_RECORDING_SETTING_URL = '/api/account/session-recording';
-export const ACCOUNT_URL = '/api/account';
+/** The account view (`GET /api/accounts/:id`), which says whether sessions are recorded. */
+export const accountUrl = (accountId: string): string => `/api/accounts/${encodeURIComponent(accountId)}`;
 export const SUPPORT_LINKS_URL = '/api/support/links';
 export const PERMALINK_PAGES_URL = '/api/p';
 
@@ -166,8 +167,8 @@ export class SessionsApi {
   }
 
   /** The account's recording setting; null when the server does not say. */
-  async recordingSetting(): Promise<boolean | null> {
-    const account = await firstValueFrom(this.http.get<{ sessionRecording?: unknown }>(ACCOUNT_URL));
+  async recordingSetting(accountId: string): Promise<boolean | null> {
+    const account = await firstValueFrom(this.http.get<{ sessionRecording?: unknown }>(accountUrl(accountId)));
     return typeof account.sessionRecording === 'boolean' ? account.sessionRecording : null;
   }
 

@@ -12,7 +12,7 @@ import { routes } from '../app.routes';
 import { LanguageService } from '../i18n/language.service';
 import { SESSION_LIVE_DEBOUNCE_MS } from './session-notices';
 import { SESSION_SOCKET_FACTORY } from './viewer/session-connection';
-import { ACCOUNT_URL, SESSIONS_URL, SESSION_CODES_URL, SESSION_LINKS_URL, SESSION_RECORDING_SETTING_URL, sessionUrl } from './sessions-api';
+import { SESSIONS_URL, SESSION_CODES_URL, SESSION_LINKS_URL, SESSION_RECORDING_SETTING_URL, accountUrl, sessionUrl } from './sessions-api';
 
 describe('Sessions page', () => {
   let http: HttpTestingController;
@@ -41,7 +41,7 @@ describe('Sessions page', () => {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/sessions');
     await settle(harness.fixture);
-    if (role === 'owner') http.expectOne(ACCOUNT_URL).flush({ id: 'account-1', sessionRecording: false });
+    if (role === 'owner') http.expectOne(accountUrl('account-1')).flush({ id: 'account-1', sessionRecording: false });
   }
 
   afterEach(() => {

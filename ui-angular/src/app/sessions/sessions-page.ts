@@ -138,8 +138,10 @@ export class SessionsPage implements OnInit {
   }
 
   private async loadRecording(): Promise<void> {
+    const accountId = this.auth.me()?.accountId;
+    if (!accountId) return;
     try {
-      this.recording.set(await this.api.recordingSetting());
+      this.recording.set(await this.api.recordingSetting(accountId));
     } catch {
       // The setting stays unknown; the switch still sets it.
     }
