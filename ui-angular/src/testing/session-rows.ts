@@ -1,4 +1,4 @@
-import type { SessionRow } from '../app/sessions/sessions-api';
+import type { SessionRow } from '@contracts/session-history.contracts';
 
 /** A session as the sessions read model serves it: a support-link session where Bob is waiting. */
 export function sessionRow(overrides: Partial<SessionRow> = {}): SessionRow {

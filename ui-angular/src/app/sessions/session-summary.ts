@@ -1,7 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import type { SessionRow } from '@contracts/session-history.contracts';
 import { TranslatePipe } from '@ngx-translate/core';
-
-import type { SessionRow } from './sessions-api';
 
 /** Who a session is with: the computer, or the end-users who came (present ones first) and the name the link was made for. */
 export function sessionTarget(row: SessionRow): { computer: string | null; endUsers: string[] } {

@@ -1,5 +1,13 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
+import type {
+  SessionDetailsView,
+  SessionEndReasonView,
+  SessionHistoryPage,
+  SessionListResponse,
+  SessionRecordingView,
+  SessionSourceView,
+} from '@contracts/session-history.contracts';
 import { Observable, firstValueFrom } from 'rxjs';
 
 export const SESSIONS_URL = '/api/sessions';
@@ -15,47 +23,12 @@ export const PERMALINK_PAGES_URL = '/api/p';
 
 export const sessionUrl = (id: string): string => `${SESSIONS_URL}/${encodeURIComponent(id)}`;
 
-/** Where a session came from (domain/session SessionSource: the console only shares contracts, so it is spelled here). */
-export type SessionSource = 'console' | 'link' | 'connection-id' | 'permalink' | 'mobile';
-export const SESSION_SOURCES: readonly SessionSource[] = ['console', 'link', 'connection-id', 'permalink', 'mobile'];
-export type SessionStatus = 'waiting' | 'active' | 'ended';
-/** Why a session ended (domain/session SessionEndReason); anything else is shown as the server says it. */
-export const END_REASONS: readonly string[] = ['technician', 'end-user', 'admin', 'agent-lost', 'expired'];
-
-/** One session, as the `session-history` read model serves it (`GET /api/sessions`, the history and one session). */
-export interface SessionRow {
-  readonly id: string;
-  readonly source: SessionSource;
-  readonly status: SessionStatus;
-  readonly openedAt: string;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly durationSeconds: number | null;
-  readonly computerId: string | null;
-  readonly computerName: string | null;
-  readonly ownerUserId: string;
-  readonly ownerName: string;
-  readonly technicians: readonly { readonly userId: string; readonly displayName: string }[];
-  readonly endUsers: readonly { readonly participantId: string; readonly name: string; readonly present: boolean }[];
-  readonly sharer: string | null;
-  readonly ticket: string | null;
-  readonly endUserName: string | null;
-  readonly endReason: string | null;
-  readonly commandLineCount: number;
-  readonly recordingChunks: number;
-  readonly expiresAt: string | null;
-}
-
-export interface SessionDetails extends SessionRow {
-  readonly commandLines: readonly { readonly promptId: string; readonly byUserId: string; readonly line: string; readonly at: string }[];
-}
+/** Every source, in the order the history's filter offers them. */
+export const SESSION_SOURCES: readonly SessionSourceView[] = ['console', 'link', 'connection-id', 'permalink', 'mobile'];
+/** Why a session ended; the viewer hears it as a plain string, and shows any other as the server says it. */
+export const END_REASONS: readonly string[] = ['technician', 'end-user', 'admin', 'agent-lost', 'expired'] satisfies readonly SessionEndReasonView[];
 
 export type SessionScope = 'mine' | 'all';
-
-export interface SessionHistoryPage {
-  readonly items: readonly SessionRow[];
-  readonly next: string | null;
-}
 
 export interface SupportLinkRequest {
   readonly ticket?: string;
@@ -100,20 +73,6 @@ export interface PermalinkOpened {
   readonly viewerToken: string | null;
 }
 
-export interface RecordingChunkView {
-  readonly chunk: number;
-  readonly from: string;
-  readonly to: string;
-  readonly frames: number;
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-export interface RecordingView {
-  readonly chunks: readonly RecordingChunkView[];
-  readonly events: readonly { readonly type: string; readonly at: string; readonly summary: string }[];
-}
-
 /** History filters as the server takes them (days already turned into instants). */
 export interface HistoryParams {
   readonly computerId?: string;
@@ -142,12 +101,12 @@ export class SessionsApi {
   }
 
   /** Available connections and active sessions. */
-  available(scope: SessionScope): Observable<{ items: readonly SessionRow[] }> {
-    return this.http.get<{ items: readonly SessionRow[] }>(SESSIONS_URL, { params: { status: 'waiting,active', scope } });
+  available(scope: SessionScope): Observable<SessionListResponse> {
+    return this.http.get<SessionListResponse>(SESSIONS_URL, { params: { status: 'waiting,active', scope } });
   }
 
-  get(id: string): Promise<SessionDetails> {
-    return firstValueFrom(this.http.get<SessionDetails>(sessionUrl(id)));
+  get(id: string): Promise<SessionDetailsView> {
+    return firstValueFrom(this.http.get<SessionDetailsView>(sessionUrl(id)));
   }
 
   history(params: HistoryParams & { limit: number; after?: string }): Promise<SessionHistoryPage> {
@@ -158,8 +117,8 @@ export class SessionsApi {
     return firstValueFrom(this.http.delete(sessionUrl(id)));
   }
 
-  recording(id: string): Promise<RecordingView> {
-    return firstValueFrom(this.http.get<RecordingView>(`${sessionUrl(id)}/recording`));
+  recording(id: string): Promise<SessionRecordingView> {
+    return firstValueFrom(this.http.get<SessionRecordingView>(`${sessionUrl(id)}/recording`));
   }
 
   recordingChunk(id: string, chunk: number): Promise<ArrayBuffer> {

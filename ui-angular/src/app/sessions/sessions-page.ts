@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
+import type { SessionRow } from '@contracts/session-history.contracts';
 import { TranslatePipe } from '@ngx-translate/core';
 import { type Subscription, debounceTime, filter, pairwise, startWith } from 'rxjs';
 
@@ -11,7 +12,7 @@ import { DateTimePipe } from '../date-time/date-time.pipe';
 import { ProblemMessage } from '../shared/problem-message';
 import { ConnectionCodeDialog } from './connection-code-dialog';
 import { SESSION_AUTO_REFRESH_MS, SESSION_LIVE_DEBOUNCE_MS, isSessionHistoryNotice } from './session-notices';
-import { type SessionRow, type SessionScope, SessionsApi } from './sessions-api';
+import { type SessionScope, SessionsApi } from './sessions-api';
 import { SessionSummary } from './session-summary';
 import { SupportLinkDialog } from './support-link-dialog';
 

@@ -4,6 +4,7 @@ import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } 
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { COMPUTER_PAGE_MAX } from '@contracts/computers.contracts';
+import type { SessionRow } from '@contracts/session-history.contracts';
 import { TranslatePipe } from '@ngx-translate/core';
 import { firstValueFrom } from 'rxjs';
 
@@ -14,7 +15,7 @@ import { DateTimePipe } from '../../date-time/date-time.pipe';
 import { DateTimeService } from '../../date-time/date-time.service';
 import { ProblemMessage } from '../../shared/problem-message';
 import { fileNameOf, saveBlob } from '../../shared/save-blob';
-import { END_REASONS, SESSION_SOURCES, type SessionRow, SessionsApi } from '../sessions-api';
+import { END_REASONS, SESSION_SOURCES, SessionsApi } from '../sessions-api';
 import { sessionTarget } from '../session-summary';
 import { HISTORY_PAGE_SIZE, type HistoryFilters, NO_HISTORY_FILTERS, historyCsvUrl, historyParams } from './history-query';
 

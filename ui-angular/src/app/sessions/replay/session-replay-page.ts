@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterNextRender, computed, inject, input, signal, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import type { SessionDetailsView } from '@contracts/session-history.contracts';
 import { TranslatePipe } from '@ngx-translate/core';
 
 import { type Problem, problemOf } from '../../auth/problem';
@@ -7,7 +8,7 @@ import { DateTimePipe } from '../../date-time/date-time.pipe';
 import { DateTimeService } from '../../date-time/date-time.service';
 import { ProblemMessage } from '../../shared/problem-message';
 import { ScreenPainter, type ScreenSurface, TILE_DECODER } from '../viewer/screen-painter';
-import { type SessionDetails, SessionsApi } from '../sessions-api';
+import { SessionsApi } from '../sessions-api';
 import { type RecordedFrame, framesToShow, parseRecordingChunk } from './recording';
 
 /** The player advances this often while playing. */
@@ -47,7 +48,7 @@ export class SessionReplayPage {
 
   readonly id = input.required<string>();
 
-  protected readonly session = signal<SessionDetails | null>(null);
+  protected readonly session = signal<SessionDetailsView | null>(null);
   protected readonly frames = signal<readonly RecordedFrame[]>([]);
   protected readonly events = signal<readonly TimelineEvent[]>([]);
   protected readonly startIso = signal<string | null>(null);

@@ -14,6 +14,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router, RouterLink } from '@angular/router';
+import type { SessionDetailsView } from '@contracts/session-history.contracts';
 import { type InputEvent, SESSION_MAX_PROMPTS, SESSION_MAX_PROMPT_DATA } from '@contracts/session.protocol';
 import { TranslatePipe } from '@ngx-translate/core';
 import { debounceTime, filter } from 'rxjs';
@@ -22,7 +23,7 @@ import { AuthService } from '../../auth/auth.service';
 import { type Problem, problemOf } from '../../auth/problem';
 import { ConsoleSocketService } from '../../console-link/console-socket.service';
 import { ProblemMessage } from '../../shared/problem-message';
-import { END_REASONS, type SessionDetails, SessionsApi } from '../sessions-api';
+import { END_REASONS, SessionsApi } from '../sessions-api';
 import { SESSION_LIVE_DEBOUNCE_MS, isSessionHistoryNotice } from '../session-notices';
 import { InputBatcher, keyEvent, mouseButton, screenPoint, wheelNotches } from './input-mapping';
 import { PromptTerminal } from './prompt-terminal';
@@ -93,7 +94,7 @@ export class SessionViewerPage {
   private readonly unopened = new Map<string, { cols: number; rows: number }>();
 
   protected readonly guest = signal(false);
-  protected readonly details = signal<SessionDetails | null>(null);
+  protected readonly details = signal<SessionDetailsView | null>(null);
   protected readonly problem = signal<Problem | null>(null);
   protected readonly framesDrawn = signal(0);
   protected readonly screenSize = signal<{ w: number; h: number } | null>(null);
