@@ -3,6 +3,8 @@ import en from '../../assets/i18n/en.json';
 import es from '../../assets/i18n/es.json';
 import fr from '../../assets/i18n/fr.json';
 import itCatalog from '../../assets/i18n/it.json';
+import { EXPLAINED_CODES } from '../shared/problem-message';
+import { VIEWER_ERROR_CODES } from '../sessions/viewer/viewer-errors';
 import { LANGUAGES, LanguageCode } from './languages';
 
 const CATALOGS: Record<LanguageCode, object> = { en, fr, de, es, it: itCatalog };
@@ -36,5 +38,13 @@ describe('translation catalogs', () => {
     const same = [...english].filter(([key, text]) => catalog.get(key) === text).length;
     // Product name, "Version", "Tickets" and the like are legitimately identical; most texts are not.
     expect(same / english.size).toBeLessThan(0.25);
+  });
+
+  it('explains every server code the console says it explains', () => {
+    const missing = [
+      ...EXPLAINED_CODES.map((code) => `errors.${code}`),
+      ...VIEWER_ERROR_CODES.map((code) => `sessions.viewer.errors.${code}`),
+    ].filter((key) => typeof english.get(key) !== 'string');
+    expect(missing).toEqual([]);
   });
 });

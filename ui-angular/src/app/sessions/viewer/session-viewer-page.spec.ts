@@ -274,6 +274,30 @@ describe('Session viewer page', () => {
     expect(sockets.sockets).toHaveLength(1);
   });
 
+  it('explains the errors the link sends, and a refusal that closes it', async () => {
+    await signedIn();
+    await openViewer();
+    answerDetails();
+    sockets.latest.open();
+    sockets.latest.push({ type: 'error', code: 'TOO_MANY_PROMPTS', message: 'At most 4 prompts per viewer' });
+    await settle(harness.fixture);
+    expect(byTestId(harness.fixture, 'session-error').dataset['code']).toBe('TOO_MANY_PROMPTS');
+    expect(text(harness.fixture, 'session-error')).toBe('You have as many prompts open as allowed. Close one first.');
+
+    sockets.latest.push({ type: 'error', code: 'SOMETHING_NEW', message: 'new' });
+    await settle(harness.fixture);
+    expect(text(harness.fixture, 'session-error')).toBe('The server refused a request (SOMETHING_NEW).');
+
+    sockets.latest.push({ type: 'error', code: 'PROTOCOL_UNSUPPORTED', message: 'This server speaks session protocol 2' });
+    sockets.latest.serverClose(SESSION_CLOSE.PROTOCOL_ERROR);
+    await settle(harness.fixture);
+    expect(byTestId(harness.fixture, 'session-refused').dataset['code']).toBe('PROTOCOL_UNSUPPORTED');
+    expect(text(harness.fixture, 'session-refused')).toBe('The server was updated. Reload the page to join the session.');
+    // Said once: the refusal, not again as an error.
+    expect(maybeByTestId(harness.fixture, 'session-error')).toBeNull();
+    expect(sockets.sockets).toHaveLength(1);
+  });
+
   it('lets a guest with a permalink’s viewer token watch without signing in', async () => {
     await TestBed.inject(AuthService).ready();
     await openViewer({ viewerToken: 'guest-token' });

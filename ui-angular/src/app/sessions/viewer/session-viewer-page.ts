@@ -30,6 +30,7 @@ import { PromptTerminal } from './prompt-terminal';
 import { ScreenPainter, type ScreenSurface, TILE_DECODER } from './screen-painter';
 import { SessionConnection, type ViewerCredentials } from './session-connection';
 import type { ViewerNavigationState } from './viewer-navigation';
+import { errorKey, refusalKey } from './viewer-errors';
 
 interface PromptTab {
   readonly id: string;
@@ -106,6 +107,8 @@ export class SessionViewerPage {
   );
   protected readonly title = computed(() => this.link.welcome()?.computerName ?? this.details()?.computerName ?? this.details()?.endUserName ?? null);
   protected readonly presentEndUsers = computed(() => (this.details()?.endUsers ?? []).filter((user) => user.present));
+  protected readonly refusalKey = refusalKey;
+  protected readonly errorKey = errorKey;
   protected readonly endReasonKey = computed(() => {
     const reason = this.link.endReason();
     return reason && END_REASONS.includes(reason) ? `sessions.endReason.${reason}` : null;
