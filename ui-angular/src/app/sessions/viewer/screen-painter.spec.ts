@@ -28,6 +28,26 @@ describe('ScreenPainter', () => {
     expect(images.every((image) => image.close.mock.calls.length === 1)).toBe(true);
   });
 
+  it('draws tiles of any size where they are: merged cells of a row, and cut edge tiles', async () => {
+    const canvas = new CanvasDouble();
+    const painter = new ScreenPainter(canvas, labelDecoder);
+    const frame = screenFrame(
+      0,
+      [
+        { tile: { x: 0, y: 0, w: 320, h: 64, f: 'jpeg' }, bytes: [1] },
+        { tile: { x: 960, y: 576, w: 40, h: 24, f: 'png' }, bytes: [2] },
+      ],
+      { k: true, w: 1000, h: 600 },
+    );
+
+    await expect(painter.paint(frame)).resolves.toEqual({ drawn: true, needsKeyframe: false });
+
+    expect(canvas.draws).toEqual([
+      { image: 'image/jpeg:1', x: 0, y: 0, w: 320, h: 64 },
+      { image: 'image/png:2', x: 960, y: 576, w: 40, h: 24 },
+    ]);
+  });
+
   it('draws frames in arrival order even when a later one decodes first', async () => {
     const canvas = new CanvasDouble();
     let releaseFirst: () => void = () => undefined;
