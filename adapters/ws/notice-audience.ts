@@ -6,6 +6,7 @@ import { AUDIT_LOG } from '../../read-models/audit-log/audit-log.projection';
 import { AUTH_SESSIONS } from '../../read-models/auth-sessions/auth-sessions.projection';
 import { COMPUTER_GROUPS } from '../../read-models/computer-groups/computer-groups.projection';
 import { COMPUTER_LIST } from '../../read-models/computer-list/computer-list.projection';
+import { PERMALINKS } from '../../read-models/permalinks/permalinks.projection';
 import { SESSION_HISTORY } from '../../read-models/session-history/session-history.projection';
 import { USER_LIST } from '../../read-models/user-list/user-list.projection';
 
@@ -44,6 +45,8 @@ export const NOTICE_AUDIENCE: Readonly<Record<string, AudienceRule>> = {
   [ACCOUNT_LIST]: everyoneInTenant,
   /** The account's group tree is one document that every user of the account reads (the sidebar). */
   [COMPUTER_GROUPS]: everyoneInTenant,
+  /** The account's permalinks: every user of the account lists them all (GET /api/permalinks). */
+  [PERMALINKS]: everyoneInTenant,
   /** Compliance data: owners and admins, as the audit API. */
   [AUDIT_LOG]: admins,
   /** A user's row (the document id is the user id): the user and the account's admins. */
