@@ -41,7 +41,7 @@ export const USAGE = `Usage: switchboard-agent [options]
   --name NAME                  the computer's name in the console
   --once                       run without installing (shown as "Not installed")
   --install                    enroll if needed, then install and start the service
-                               (systemd on Linux, launchd on macOS, sc.exe on Windows; needs root/administrator)
+                               (systemd on Linux, launchd on macOS, a boot task on Windows; needs root/administrator)
   --uninstall                  stop and remove the service (the key stays in the data directory)
   --screenshot-interval MS     screenshot interval instead of the server's
 

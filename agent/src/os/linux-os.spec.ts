@@ -6,7 +6,7 @@ import type { CommandResult, CommandRunner } from './command-runner';
 import { CommandNotFoundError, execFileRunner } from './command-runner';
 import { launchdPlist } from './darwin-os';
 import { consoleUserFromWho, createLinuxOs, systemdQuote } from './linux-os';
-import { windowsBinPath, windowsQuote } from './windows-os';
+import { createWindowsOs, WINDOWS_TASK_FILE, WINDOWS_TASK_NAME, windowsArguments, windowsQuote, windowsTaskXml } from './windows-os';
 
 /** Stands in for systemctl and who only: every other part of the Linux layer is real. */
 class RecordingRunner implements CommandRunner {
@@ -94,8 +94,9 @@ describe('Linux OS layer', () => {
   });
 });
 
-// Only the text these OS layers generate is checked here: launchctl and sc.exe run on macOS and Windows, not on the Linux build machines.
-describe('macOS and Windows service definitions (text only)', () => {
+// launchctl and schtasks run on macOS and Windows, not on the Linux build machines: the text these
+// layers generate and the commands they would run are checked here.
+describe('macOS and Windows service definitions', () => {
   it('writes a launchd daemon plist with escaped arguments', () => {
     const plist = launchdPlist({ execPath: '/usr/local/bin/node', args: ['/Applications/A & B/agent.js', '--data-dir', '/x'], dataDir: '/x' });
     expect(plist).toContain('<string>com.switchboard.agent</string>');
@@ -103,13 +104,48 @@ describe('macOS and Windows service definitions (text only)', () => {
     expect(plist).toContain('<key>RunAtLoad</key>\n  <true/>');
   });
 
-  it('builds the sc.exe binPath with Windows quoting', () => {
+  it('quotes Windows arguments by the CommandLineToArgvW rules', () => {
     expect(windowsQuote('C:\\Program Files\\node.exe')).toBe('"C:\\Program Files\\node.exe"');
     expect(windowsQuote('plain')).toBe('plain');
     expect(windowsQuote('a "b"')).toBe('"a \\"b\\""');
     expect(windowsQuote('C:\\Dir With Space\\')).toBe('"C:\\Dir With Space\\\\"');
-    expect(windowsBinPath({ execPath: 'C:\\node\\node.exe', args: ['C:\\Program Files\\SB\\main.js', '--data-dir', 'C:\\ProgramData\\Switchboard'], dataDir: '' })).toBe(
-      'C:\\node\\node.exe "C:\\Program Files\\SB\\main.js" --data-dir C:\\ProgramData\\Switchboard',
+    expect(windowsArguments(['C:\\Program Files\\SB\\main.js', '--data-dir', 'C:\\ProgramData\\Switchboard'])).toBe(
+      '"C:\\Program Files\\SB\\main.js" --data-dir C:\\ProgramData\\Switchboard',
     );
+  });
+
+  it('defines a boot task as LocalSystem that restarts after a failure and never times out', () => {
+    const xml = windowsTaskXml({ execPath: 'C:\\node\\node.exe', args: ['C:\\A & B\\main.js', '--data-dir', 'C:\\PD'], dataDir: 'C:\\PD' });
+    expect(xml).toContain('<BootTrigger>');
+    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
+    expect(xml).toContain('<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>');
+    expect(xml).toContain('<RestartOnFailure>\n      <Interval>PT1M</Interval>');
+    expect(xml).toContain('<Command>C:\\node\\node.exe</Command>');
+    expect(xml).toContain('<Arguments>&quot;C:\\A &amp; B\\main.js&quot; --data-dir C:\\PD</Arguments>');
+  });
+
+  it('installs with schtasks from a UTF-16 task file, runs it, and removes it', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-win-'));
+    try {
+      const runner = new RecordingRunner();
+      const windows = createWindowsOs({ runner });
+      const spec = { execPath: 'C:\\node\\node.exe', args: ['main.js', '--data-dir', dataDir], dataDir };
+      expect(await windows.service.install(spec)).toContain(WINDOWS_TASK_NAME);
+      const file = path.join(dataDir, WINDOWS_TASK_FILE);
+      const bytes = await fs.readFile(file);
+      expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+      expect(bytes.subarray(2).toString('utf16le')).toBe(windowsTaskXml(spec));
+      await windows.service.uninstall();
+      expect(runner.calls).toEqual([
+        ['schtasks.exe', '/Create', '/TN', WINDOWS_TASK_NAME, '/XML', file, '/F'],
+        ['schtasks.exe', '/Run', '/TN', WINDOWS_TASK_NAME],
+        ['schtasks.exe', '/End', '/TN', WINDOWS_TASK_NAME],
+        ['schtasks.exe', '/Delete', '/TN', WINDOWS_TASK_NAME, '/F'],
+      ]);
+      runner.answers.set(['schtasks.exe', '/Create', '/TN', WINDOWS_TASK_NAME, '/XML', file, '/F'].join(' '), { code: 1, stdout: Buffer.alloc(0), stderr: 'ERROR: Access is denied.' });
+      await expect(windows.service.install(spec)).rejects.toThrow(/Access is denied/);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
