@@ -19,6 +19,7 @@ import type { GeoLocation } from '../../application/ports/geolocation.port';
 import type { PresenceMessage } from '../../application/ports/presence.port';
 import { SESSION_ACCESS, type ParticipantGrant, type SessionAccess } from '../../application/session/session-access.port';
 import { DomainError } from '../../domain/shared/domain-error';
+import type { Actor } from '../../domain/shared/event';
 import { AGENT_DIRECTORY, type AgentDirectory, type AgentIdentity } from './agent-directory';
 import { AgentConnections } from './agent-connections';
 import { AgentSessions, type ServedSession, type SessionSocketState } from './agent-sessions';
@@ -41,6 +42,9 @@ export type AgentErrorCode =
   | 'REQUEST_REFUSED'
   | 'MALFORMED_FRAME'
   | 'UNKNOWN_SESSION';
+
+/** Refusals of a message an agent sent that are recorded on the sessions its link serves. */
+const SESSION_PROTOCOL_VIOLATIONS: ReadonlySet<AgentErrorCode> = new Set<AgentErrorCode>(['MESSAGE_TOO_LARGE', 'MALFORMED_MESSAGE', 'MALFORMED_FRAME', 'UNKNOWN_SESSION']);
 
 /**
  * Text frames above AGENT_MAX_MESSAGE_BYTES and binary frames above SESSION_MAX_FRAME_BYTES get an
@@ -446,6 +450,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   /** Sends an `error`, then closes: the agent learns why before the close code tells it what to do. */
   private refuse(socket: WebSocket, code: AgentErrorCode, message: string, closeCode: number): void {
     const state = this.sockets.get(socket);
+    if (state && state.phase !== 'closed' && SESSION_PROTOCOL_VIOLATIONS.has(code)) this.auditViolation(state, code);
     if (state) {
       if (state.helloTimer) clearTimeout(state.helloTimer);
       state.helloTimer = null;
@@ -454,6 +459,21 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     }
     this.send(socket, { type: 'error', code, message });
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(closeCode, closeReason(message));
+  }
+
+  /** A link serving sessions broke the protocol: each session's audit log shows it (the link closes). */
+  private auditViolation(state: AgentSocketState, code: AgentErrorCode): void {
+    const by: Actor | null = state.participant
+      ? { kind: 'customer', id: state.participant.participantId }
+      : state.agent
+        ? { kind: 'agent', id: state.agent.computerId }
+        : null;
+    if (!by) return;
+    for (const sessionId of state.sessions?.keys() ?? []) {
+      this.access.protocolViolation(sessionId, by, code, state).catch((error: unknown) => {
+        this.logger.warn(`recording a protocol violation of session ${sessionId} failed: ${(error as Error).message}`);
+      });
+    }
   }
 
   private send(socket: WebSocket, message: ServerToAgentMessage): void {

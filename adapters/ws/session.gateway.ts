@@ -18,6 +18,7 @@ import {
   type ViewerMessage,
   type ViewerServerMessage,
 } from '../../application/contracts/session.protocol';
+import type { Actor } from '../../domain/shared/event';
 import { PRESENCE_STORE, type PresenceMessage, type PresenceStore } from '../../application/ports/presence.port';
 import { agentEndpoint, SESSION_RELAY, type RelayPayload, type SessionRelay } from '../../application/ports/session-relay.port';
 import {
@@ -52,6 +53,9 @@ export type ViewerErrorCode =
   | 'NO_AGENT'
   | 'TOO_MANY_MESSAGES'
   | 'TOO_SLOW';
+
+/** Refusals of a signed-in viewer's message that are recorded on the session for the audit log. */
+const VIEWER_PROTOCOL_VIOLATIONS: ReadonlySet<ViewerErrorCode> = new Set<ViewerErrorCode>(['MESSAGE_TOO_LARGE', 'MALFORMED_MESSAGE', 'BINARY_NOT_SUPPORTED', 'TOO_MANY_MESSAGES']);
 
 /** Above this many unsent bytes a viewer skips screen frames until a keyframe: it gets the newest picture, never a queue. */
 export const SCREEN_SKIP_BUFFERED_BYTES = 1024 * 1024;
@@ -601,6 +605,14 @@ export class SessionGateway implements OnGatewayConnection, OnGatewayDisconnect,
 
   /** Sends an `error`, then closes: the console learns why before the close code tells it what to do. */
   private refuse(socket: WebSocket, code: ViewerErrorCode, message: string, closeCode: number): void {
+    const grant = this.viewers.get(socket)?.grant;
+    if (grant && VIEWER_PROTOCOL_VIOLATIONS.has(code)) {
+      const state = this.viewers.get(socket)!;
+      const by: Actor = { kind: grant.kind === 'guest' ? 'customer' : 'user', id: grant.userId };
+      this.access.protocolViolation(grant.sessionId, by, code, state).catch((error: unknown) => {
+        this.logger.warn(`recording a protocol violation of session ${grant.sessionId} failed: ${(error as Error).message}`);
+      });
+    }
     this.error(socket, code, message);
     this.close(socket, closeCode, message);
   }

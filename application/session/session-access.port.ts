@@ -65,6 +65,11 @@ export interface SessionAccess {
   /** One command line typed into a prompt (the gateway assembles lines from the bytes typed, up to Enter). */
   commandLine(grant: ViewerGrant, promptId: string, line: string, origin: SessionOrigin): Promise<void>;
   promptClosed(facts: SessionFacts, promptId: string, exitCode: number | null): Promise<void>;
+  /**
+   * A link serving the session was closed for a malformed or oversized message: recorded for the
+   * audit log in the session's tenant (action session-protocol, the error code as the reason).
+   */
+  protocolViolation(sessionId: string, by: Actor, code: string, origin: SessionOrigin): Promise<void>;
 }
 
 /** A session whose agent is gone longer than this ends with reason `agent-lost` (SESSION_AGENT_LOST_MS). */

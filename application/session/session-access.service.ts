@@ -124,6 +124,13 @@ export class SessionAccessService implements SessionAccess {
     await this.run(facts, { type: 'ClosePrompt', data: { promptId, exitCode } }, sessionSystem(facts.tenantId), { ip: '' });
   }
 
+  async protocolViolation(sessionId: string, by: Actor, code: string, origin: SessionOrigin): Promise<void> {
+    const session = await this.sessions.loadSession(sessionId);
+    if (session.status === 'none') return;
+    const principal: Principal = { kind: by.kind, id: by.id, tenantId: session.accountId };
+    await this.sessions.refused(session.accountId, 'session-protocol', code.toLowerCase(), this.meta(origin), principal, sessionId);
+  }
+
   /** The viewer's principal from the token: a signed-in user whose sign-in is still open, or a guest of this very session. */
   private async viewer(token: string, sessionId: string): Promise<{ principal: Principal } | SessionRefusal> {
     let claims: VerifiedAccessToken;

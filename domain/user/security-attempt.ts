@@ -14,7 +14,9 @@ export type SecurityAction =
   | 'join-session'
   | 'connection-code'
   | 'permalink'
-  | 'support-link';
+  | 'support-link'
+  /** A malformed or oversized message on a session's viewer or agent link (the link was closed). */
+  | 'session-protocol';
 
 /**
  * A refused attempt that belongs to no user's stream: an unknown email, an unverified provider email,

@@ -67,6 +67,7 @@ const ACTIONS: Readonly<Record<RefusedAction | SecurityAction, string>> = {
   'connection-code': 'connection ID',
   permalink: 'permalink',
   'support-link': 'support link',
+  'session-protocol': 'a session link',
 };
 
 /** A stable code from a closed list, in words; an unknown one (a newer writer) is still shown, readably. */

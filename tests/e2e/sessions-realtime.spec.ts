@@ -124,6 +124,10 @@ class SessionAccessDouble implements SessionAccess {
   async promptClosed(facts: SessionFacts, promptId: string, exitCode: number | null): Promise<void> {
     this.record('prompt-closed', facts.sessionId, promptId, exitCode);
   }
+
+  async protocolViolation(sessionId: string, by: Actor, code: string): Promise<void> {
+    this.record('violation', sessionId, by, code);
+  }
 }
 
 /** The real app on the embedded adapters, with SessionAccess answered by the double. */
@@ -452,6 +456,15 @@ describe('Sessions in real time: /session viewers, /agent frames, the relay betw
     expect(await agent.next('session-end')).toMatchObject({ sessionId });
   });
 
+  it('records a malformed frame of an end-user’s agent on the session it serves, and closes only that link', async () => {
+    const { sessionId, participantId, key } = linkSession();
+    const agent = await participantAgent(key);
+    agent.send(Buffer.from([9, 0, 1, 0x7b]));
+    expect((await agent.closed).code).toBe(AGENT_CLOSE.PROTOCOL_ERROR);
+    await eventually(() => access.callsOf('violation').some(([s]) => s === sessionId), 'the violation recorded');
+    expect(access.callsOf('violation').filter(([s]) => s === sessionId)).toEqual([[sessionId, { kind: 'customer', id: participantId }, 'MALFORMED_FRAME']]);
+  });
+
   it('tells viewers at once that the agent is lost, and ends the session after SESSION_AGENT_LOST_MS', async () => {
     const { sessionId, participantId, key } = linkSession();
     const agent = await participantAgent(key);
@@ -513,6 +526,12 @@ describe('Sessions in real time: /session viewers, /agent frames, the relay betw
       expect(await viewer.next('error')).toMatchObject({ code });
       expect((await viewer.closed).code).toBe(SESSION_CLOSE.PROTOCOL_ERROR);
     }
+    // Each refusal of a joined viewer's message is recorded on the session; the second hello is only out of order.
+    const violations = () => access.callsOf('violation').filter(([s]) => s === sessionId);
+    await eventually(() => violations().length === 5, 'the violations recorded');
+    expect(violations()).toEqual(
+      ['MALFORMED_MESSAGE', 'MALFORMED_MESSAGE', 'MALFORMED_MESSAGE', 'MESSAGE_TOO_LARGE', 'BINARY_NOT_SUPPORTED'].map((code) => [sessionId, { kind: 'user', id: 'alice' }, code]),
+    );
     const early = track(await Viewer.connect(app.url));
     early.send({ type: 'input', events: [{ t: 'move', x: 1, y: 1 }] });
     expect(await early.next('error')).toMatchObject({ code: 'HELLO_REQUIRED' });
@@ -593,6 +612,17 @@ describe('A session on the demo computer, through the real use cases', () => {
       await eventually(() => output().endsWith('demo$ '), 'the prompt');
       viewer.send({ type: 'prompt-data', promptId: 'p1', data: 'echo hi there\r' });
       await eventually(() => output().includes('echo hi there\r\nhi there\r\ndemo$ '), 'the echo');
+
+      // A malformed message from a second viewer closes that link only, and the audit log shows it.
+      const rogue = await Viewer.join(app.url, sessionId, pair.accessToken);
+      rogue.send({ type: 'input', events: [{ t: 'move', x: -5, y: 0 }] });
+      expect((await rogue.closed).code).toBe(SESSION_CLOSE.PROTOCOL_ERROR);
+      const audited = await eventually(async () => {
+        const res = await request(app.url).get('/api/audit?type=SecurityAttemptRecorded').set(bearer(pair.accessToken)).expect(200);
+        return (res.body.entries as { summary: string; actor: { kind: string } }[]).find((e) => e.summary.includes('a session link'));
+      }, 'the violation in the audit log');
+      expect(audited).toMatchObject({ actor: { kind: 'user' } });
+      expect(audited.summary).toMatch(/malformed message/);
 
       viewer.send({ type: 'end' });
       expect(await viewer.next('ended')).toEqual({ type: 'ended', reason: 'technician' });
