@@ -24,6 +24,9 @@ const TILE_BYTES = 4096;
 /** The sender's clock is written in the payload's first bytes: the header's `t` holds whole ms only. */
 const STAMP_BYTES = 8;
 
+/** One payload buffer for every frame (encodeFrame copies it): the client allocates less, so its GC pauses add less to the latencies. */
+let scratch = new Uint8Array(0);
+
 /**
  * A kind-1 screen frame with a valid header: `payloadBytes` of tiles (64×64 cells, row by row, their
  * lengths adding up to the payload) and the sender's `performance.now()` in the first 8 payload bytes.
@@ -37,7 +40,8 @@ export function screenFrame(sessionId: string, seq: number, payloadBytes: number
     tiles.push({ x: (i % perRow) * TILE_SIDE, y: Math.floor(i / perRow) * TILE_SIDE, w: TILE_SIDE, h: TILE_SIDE, f: 'jpeg', n });
     left -= n;
   }
-  const payload = new Uint8Array(payloadBytes);
+  if (scratch.length < payloadBytes) scratch = new Uint8Array(payloadBytes);
+  const payload = scratch.subarray(0, payloadBytes);
   new DataView(payload.buffer).setFloat64(0, now());
   return encodeFrame(FRAME_KIND.SCREEN, { s: sessionId, q: seq, t: Date.now(), w: SCREEN.w, h: SCREEN.h, k: keyframe, tiles }, payload);
 }
@@ -396,18 +400,18 @@ export async function connectGatewaySession(baseUrl: string, technician: Technic
   const computer = await enrollComputer(baseUrl, technician, name);
   const agentSocket = await openSocket(`${ws}/agent`);
   const sockets = [agentSocket];
-  const welcome = new Promise<void>((resolve, reject) => {
+  const welcome = new Promise<{ heartbeatIntervalMs: number }>((resolve, reject) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString()) as { type: string; code?: string; message?: string };
+      const message = JSON.parse(data.toString()) as { type: string; code?: string; message?: string; heartbeatIntervalMs?: number };
       if (message.type === 'welcome') {
         agentSocket.off('message', onMessage);
-        resolve();
+        resolve({ heartbeatIntervalMs: message.heartbeatIntervalMs! });
       } else if (message.type === 'error') reject(new Error(`agent refused: ${message.code} ${message.message}`));
     };
     agentSocket.on('message', onMessage);
   });
   agentSocket.send(JSON.stringify({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, agentKey: computer.agentKey, facts: BENCH_FACTS }));
-  await welcome;
+  keepBeating(agentSocket, (await welcome).heartbeatIntervalMs);
   const { sessionId } = await expectJson<{ sessionId: string }>(
     'open session',
     postJson(`${baseUrl}/api/sessions`, { computerId: computer.computerId }, bearer(technician.accessToken)),
@@ -427,6 +431,13 @@ export async function connectGatewaySession(baseUrl: string, technician: Technic
   }
   await until(() => agent.started, `session-start for ${sessionId}`);
   return { agent, viewers: views, sockets };
+}
+
+/** Heartbeats at the welcome's interval, as the agent does: a silent agent is swept offline and its socket closed. */
+function keepBeating(socket: WebSocket, intervalMs: number): void {
+  let seq = 0;
+  const timer = setInterval(() => socket.send(JSON.stringify({ type: 'heartbeat', seq: ++seq })), intervalMs);
+  socket.once('close', () => clearInterval(timer));
 }
 
 /** Computers a registered (client-space) account may run: its plan's default limit. */
