@@ -93,8 +93,10 @@ export async function startRawRelay(): Promise<ChildServer> {
         socket.on('close', () => s.viewers.delete(socket));
       }
     });
-    wss.on('listening', () => console.log('listening on http://127.0.0.1:' + wss.address().port));`;
-  const child = spawn(process.execPath, ['-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    wss.on('listening', () => console.log('listening on http://127.0.0.1:' + wss.address().port));
+    process.stdin.on('end', () => process.exit(0)).resume();`;
+  // Its stdin is a pipe from this process: if this process dies without stopping it, the relay exits too.
+  const child = spawn(process.execPath, ['-e', script], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
