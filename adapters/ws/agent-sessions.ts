@@ -230,8 +230,17 @@ function actorOf(state: SessionSocketState): Actor {
   return { kind: 'agent', id: state.agent?.computerId ?? 'unknown' };
 }
 
-/** The `type` of a JSON text published to an agent endpoint (our own gateways wrote it). */
+const TYPE_PREFIX = '{"type":"';
+
+/**
+ * The `type` of a JSON text published to an agent endpoint. Our gateways write `type` first, so it is
+ * read off the front without parsing (this runs for every input message relayed); any other text is parsed.
+ */
 function messageType(text: string): string | null {
+  if (text.startsWith(TYPE_PREFIX)) {
+    const end = text.indexOf('"', TYPE_PREFIX.length);
+    if (end > 0) return text.slice(TYPE_PREFIX.length, end);
+  }
   try {
     const message = JSON.parse(text) as { type?: unknown };
     return typeof message.type === 'string' ? message.type : null;
