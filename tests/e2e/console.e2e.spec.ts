@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { CONSOLE_MAX_MESSAGE_BYTES, CONSOLE_PROTOCOL_VERSION } from '../../application/contracts/console.messages';
+import { collectionName } from '../../read-models/projection';
 import { ALL_PROJECTIONS } from '../../read-models';
+import { ACCOUNT_LIST, accountListProjection } from '../../read-models/account-list/account-list.projection';
+
+const ACCOUNTS = collectionName(ACCOUNT_LIST, accountListProjection.version);
 import { ConsoleClient, TEST_TOKEN, startApp, type E2eApp } from './e2e-app';
 
 describe('console WebSocket', () => {
@@ -64,8 +68,8 @@ describe('console WebSocket', () => {
     const { body } = await request(app.url).post('/api/accounts').set(app.auth).send({ name: 'Live', kind: 'msp' }).expect(201);
     // Other projections (the audit log) change documents for the same event; take the account list's notice.
     let notice = await op.next('readModelUpdated');
-    while (notice.data.collection !== 'account-list_v1') notice = await op.next('readModelUpdated', { from: op.messages.indexOf(notice) + 1 });
-    expect(notice.data).toEqual({ collection: 'account-list_v1', id: body.id, position: body.position, deleted: false });
+    while (notice.data.collection !== ACCOUNTS) notice = await op.next('readModelUpdated', { from: op.messages.indexOf(notice) + 1 });
+    expect(notice.data).toEqual({ collection: ACCOUNTS, id: body.id, position: body.position, deleted: false });
 
     // The anonymous socket got its health, and a message sent after the notice still arrives
     // before we look, so a notice for it would have been seen.

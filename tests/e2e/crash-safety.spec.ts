@@ -14,7 +14,7 @@ import { openEventStoreStack } from '../../adapters/nest/event-store-stack';
 import { verifyEventStore } from '../../adapters/eventstore-shared/hash-chain';
 import { MemoryReadStore } from '../../adapters/readstore-memory/memory-read-store.adapter';
 import { ALL_PROJECTIONS } from '../../read-models';
-import { ACCOUNT_LIST } from '../../read-models/account-list/account-list.projection';
+import { ACCOUNT_LIST, accountListProjection } from '../../read-models/account-list/account-list.projection';
 import { collectionName } from '../../read-models/projection';
 import { SERVER_MAIN, killAllServers, spawnServer, startServer, waitUntilReady, type ServerProcess } from '../kit/server-process';
 
@@ -25,7 +25,8 @@ const LOOPS = 8;
 const RENAMES_PER_ACCOUNT = 3;
 /** The smallest interval the server accepts: a snapshot is written while the load runs. */
 const SNAPSHOT_ENV = { SNAPSHOT_INTERVAL_MS: '1000' };
-const ACCOUNT_COLLECTION = collectionName(ACCOUNT_LIST, 1);
+/** The collection the projection's current version writes (a version bump rebuilds into a new one). */
+const ACCOUNT_COLLECTION = collectionName(ACCOUNT_LIST, accountListProjection.version);
 
 type Kind = 'client-space' | 'msp';
 
