@@ -6,13 +6,12 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { encodeFrame, FRAME_KIND, SESSION_CLOSE, type ScreenTile } from '../../application/contracts/session.protocol';
 import type { SessionRow } from '../../application/contracts/session-history.contracts';
-import { OutboxMailer } from '../../adapters/mail/outbox-mailer.adapter';
-import { SystemClock } from '../../adapters/system/system-clock.adapter';
 import { AgentProcess } from '../kit/agent-process';
 import { buildPrivately, privateBuildEnv } from '../kit/private-build';
 import { killAllServers, startServer, type ServerProcess } from '../kit/server-process';
 import { AgentSocket, enrollWithPassword, eventually } from './agent-kit';
-import { bearer, generatedPassword, STRONG_PASSWORD } from './auth-kit';
+import { bearer, STRONG_PASSWORD } from './auth-kit';
+import { deleteRedisKeys, signUpAcrossNodes } from './cluster-kit';
 import { ViewerClient } from './session-viewer';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,24 +47,7 @@ describe('A remote session across two nodes sharing Redis', () => {
   /** Registers on node A, signs in and sets the password on node B: one account, one log. */
   async function technicianOnB(): Promise<void> {
     email = `session-nodes-${randomUUID().slice(0, 8)}@example.com`;
-    await request(a.url).post('/api/auth/register').send({ email }).expect(202);
-    const outbox = new OutboxMailer({ dataDir: dirA, from: 'no-reply@example.com', clock: new SystemClock(), log: () => undefined });
-    const mail = await eventually(async () => {
-      for (const entry of await outbox.list()) {
-        const read = await outbox.read(entry.file);
-        if (read.to.includes(email)) return read;
-      }
-      return undefined;
-    }, 'the registration mail on node A');
-    const generated = generatedPassword(mail.text);
-    const first = await request(b.url).post('/api/auth/login').send({ email, password: generated }).expect(200);
-    const changed = await request(b.url)
-      .post('/api/me/password')
-      .set(bearer(first.body.accessToken))
-      .send({ currentPassword: generated, newPassword: STRONG_PASSWORD })
-      .expect(200);
-    token = changed.body.accessToken as string;
-    userId = (await request(b.url).get('/api/me').set(bearer(token)).expect(200)).body.id as string;
+    ({ token, userId } = await signUpAcrossNodes(a, dirA, b, email));
   }
 
   beforeAll(async () => {
@@ -111,11 +93,7 @@ describe('A remote session across two nodes sharing Redis', () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
     await killAllServers();
-    const redis = new Redis(REDIS_URL);
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisKeys(REDIS_URL, prefix);
     await Promise.all([shared, dirA, dirB, serverBuild, agentBuild].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 

@@ -8,10 +8,9 @@ import WebSocket from 'ws';
 import { AGENT_CLOSE } from '../../application/contracts/agent.protocol';
 import type { ConsoleServerMessage } from '../../application/contracts/console.messages';
 import type { ComputerDetailsRow } from '../../application/contracts/computers-live.contracts';
-import { OutboxMailer } from '../../adapters/mail/outbox-mailer.adapter';
-import { SystemClock } from '../../adapters/system/system-clock.adapter';
 import { killAllServers, startServer, TEST_OPERATOR_TOKEN, type ServerProcess } from '../kit/server-process';
-import { bearer, generatedPassword, STRONG_PASSWORD } from './auth-kit';
+import { bearer, STRONG_PASSWORD } from './auth-kit';
+import { deleteRedisKeys, signUpAcrossNodes } from './cluster-kit';
 import { AgentSocket, enrollWithPassword, eventually } from './agent-kit';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -60,34 +59,14 @@ describe('Two nodes sharing Redis', () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
     await killAllServers();
-    const redis = new Redis(REDIS_URL);
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisKeys(REDIS_URL, prefix);
     await Promise.all([shared, dirA, dirB].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   it('shows an agent connected to node A live to a console on node B, and routes B’s rename and removal to it', async () => {
     // A user registers on node A and signs in on node B: one account, one log.
     const email = `cluster-${randomUUID().slice(0, 8)}@example.com`;
-    await request(a.url).post('/api/auth/register').send({ email }).expect(202);
-    const outbox = new OutboxMailer({ dataDir: dirA, from: 'no-reply@example.com', clock: new SystemClock(), log: () => undefined });
-    const mail = await eventually(async () => {
-      for (const entry of await outbox.list()) {
-        const read = await outbox.read(entry.file);
-        if (read.to.includes(email)) return read;
-      }
-      return undefined;
-    }, 'the registration mail on node A');
-    const generated = generatedPassword(mail.text);
-    const first = await request(b.url).post('/api/auth/login').send({ email, password: generated }).expect(200);
-    const changed = await request(b.url)
-      .post('/api/me/password')
-      .set(bearer(first.body.accessToken))
-      .send({ currentPassword: generated, newPassword: STRONG_PASSWORD })
-      .expect(200);
-    const token = changed.body.accessToken as string;
+    const { token } = await signUpAcrossNodes(a, dirA, b, email);
 
     const enrolled = await enrollWithPassword(a.url, email, STRONG_PASSWORD, undefined, 'Clustered PC');
 
