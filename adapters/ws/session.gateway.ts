@@ -18,6 +18,7 @@ import {
   type ViewerMessage,
   type ViewerServerMessage,
 } from '../../application/contracts/session.protocol';
+import { isDomainError } from '../../domain/shared/domain-error';
 import type { Actor } from '../../domain/shared/event';
 import { PRESENCE_STORE, type PresenceMessage, type PresenceStore } from '../../application/ports/presence.port';
 import { agentEndpoint, SESSION_RELAY, type RelayPayload, type SessionRelay } from '../../application/ports/session-relay.port';
@@ -354,18 +355,34 @@ export class SessionGateway implements OnGatewayConnection, OnGatewayDisconnect,
     }
   }
 
-  /** A prompt on the agent (at most SESSION_MAX_PROMPTS per viewer); its output comes to this viewer only. */
+  /**
+   * A prompt on the agent (at most SESSION_MAX_PROMPTS per viewer); its output comes to this viewer
+   * only. The session's decider is asked first (guests never get a shell): nothing reaches the agent
+   * before PromptOpened is recorded. The id is held meanwhile; bytes typed before `prompt-opened` are refused.
+   */
   private openPrompt(socket: WebSocket, state: ViewerState, session: LocalSession, message: Extract<ViewerMessage, { type: 'prompt-open' }>): void {
     const { promptId, cols, rows } = message;
     if (state.prompts.has(promptId) || session.promptOwners.has(promptId)) return this.error(socket, 'PROMPT_IN_USE', `Prompt ${promptId} is already open in this session`);
-    if (state.prompts.size >= SESSION_MAX_PROMPTS) return this.error(socket, 'TOO_MANY_PROMPTS', `At most ${SESSION_MAX_PROMPTS} prompts per viewer`);
-    if (!this.toAgent(session, { type: 'prompt-open', sessionId: session.sessionId, promptId, cols, rows })) {
-      return this.error(socket, 'NO_AGENT', 'No end-user shares a screen in this session yet');
-    }
-    state.prompts.set(promptId, new CommandLineAssembler());
+    // Prompts held while their opening is recorded count too.
+    const held = [...session.promptOwners.values()].filter((owner) => owner === socket).length;
+    if (held >= SESSION_MAX_PROMPTS) return this.error(socket, 'TOO_MANY_PROMPTS', `At most ${SESSION_MAX_PROMPTS} prompts per viewer`);
+    if (!this.endpointOf(session)) return this.error(socket, 'NO_AGENT', 'No end-user shares a screen in this session yet');
     session.promptOwners.set(promptId, socket);
-    this.send(socket, { type: 'prompt-opened', promptId });
-    this.audit(socket, state, () => this.access.promptOpened(state.grant!, promptId, state));
+    this.audit(socket, state, async () => {
+      try {
+        await this.access.promptOpened(state.grant!, promptId, state);
+      } catch (error) {
+        session.promptOwners.delete(promptId);
+        if (!isDomainError(error)) throw error;
+        return this.error(socket, 'FORBIDDEN', error.message);
+      }
+      if (state.phase === 'closed' || !this.toAgent(session, { type: 'prompt-open', sessionId: session.sessionId, promptId, cols, rows })) {
+        session.promptOwners.delete(promptId);
+        return this.error(socket, 'NO_AGENT', 'No end-user shares a screen in this session yet');
+      }
+      state.prompts.set(promptId, new CommandLineAssembler());
+      this.send(socket, { type: 'prompt-opened', promptId });
+    });
   }
 
   private forgetPrompt(session: LocalSession, state: ViewerState, promptId: string): void {

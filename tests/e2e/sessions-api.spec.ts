@@ -7,6 +7,7 @@ import { ManualClock } from '../kit/counter-projection';
 import { addMember } from './account-member';
 import { enrollWithPassword, eventually, streamEvents } from './agent-kit';
 import { bearer, mailTo, PROBLEM, signedUp, STRONG_PASSWORD, template, type Pair } from './auth-kit';
+import { ViewerClient } from './session-viewer';
 import { startApp, type E2eApp } from './e2e-app';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -177,6 +178,16 @@ describe('remote sessions over HTTP', () => {
     expect(await access.joinAsViewer(viewerToken, sessionId, origin)).toMatchObject({ kind: 'guest', sessionId, source: 'permalink' });
     expect(await access.joinAsViewer(viewerToken, member.body.sessionId, origin)).toMatchObject({ refused: 'FORBIDDEN' });
     await api().get('/api/me').set(bearer(viewerToken)).expect(401);
+    // A guest watches but never gets a shell: refused before anything reaches the agent, and nothing recorded.
+    const guestViewer = await ViewerClient.join(app.url, sessionId, viewerToken);
+    try {
+      guestViewer.send({ type: 'prompt-open', promptId: 'g1', cols: 80, rows: 24 });
+      expect(await guestViewer.next('error')).toMatchObject({ code: 'FORBIDDEN' });
+      expect(guestViewer.messages.some((m) => m.type === 'prompt-opened')).toBe(false);
+      expect(await sessionTypes(sessionId)).not.toContain('PromptOpened');
+    } finally {
+      await guestViewer.close();
+    }
 
     const wrong = await api().post(`${base}/open`).send({ password: 'guess-guess' }).expect(401);
     expect(wrong.body.code).toBe('PERMALINK_PASSWORD_WRONG');
