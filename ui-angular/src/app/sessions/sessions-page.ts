@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
@@ -29,7 +30,7 @@ const MANAGERS = new Set(['owner', 'admin']);
  */
 @Component({
   selector: 'app-sessions-page',
-  imports: [TranslatePipe, DateTimePipe, ProblemMessage, SupportLinkDialog, ConnectionCodeDialog, SessionSummary],
+  imports: [NgTemplateOutlet, TranslatePipe, DateTimePipe, ProblemMessage, SupportLinkDialog, ConnectionCodeDialog, SessionSummary],
   templateUrl: './sessions-page.html',
   styleUrl: './sessions-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
